@@ -1,0 +1,1 @@
+"""Tested modules behind every code block, table and figure on the site."""

@@ -1,0 +1,99 @@
+"""Turn a page into a notebook (with jupytext), and execute a notebook (with nbclient).
+
+The notebook of a page is the page itself: its prose becomes Markdown cells and each
+```python block a code cell, in order. So the notebook runs exactly the code the page
+shows, and executing it gives the output each block prints.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import jupytext
+import nbformat
+
+ROOT = Path(__file__).resolve().parent.parent
+KERNELSPEC = {"name": "python3", "display_name": "Python 3", "language": "python"}
+
+_COMMENT = re.compile(r"<!--.*?-->\n?", re.S)
+_OUTPUT = re.compile(r"^~~~text title=\"Output\"\n.*?^~~~\n", re.S | re.M)
+_IMAGE = re.compile(r"!\[(?P<alt>[^\]]*)\]\([^)]*\)(\{[^}]*\})?")
+_ATTR_LIST = re.compile(r"\{\s*[#.:][^}\n]*\}")
+_ADMONITION = re.compile(
+    r"^(?P<kind>!!!|\?\?\?\+?) (?P<type>\w+)(?: \"(?P<title>[^\"]*)\")?\n(?P<body>(?:^(?: {4}.*|)\n)+)", re.M
+)
+_PAGE_LINK = re.compile(r"\]\((?P<page>[\w-]+)\.md(?P<anchor>#[\w-]*)?\)")
+
+
+def _tilde_to_backticks(text: str) -> str:
+    out, inside = [], False
+    for line in text.split("\n"):
+        if line.startswith("~~~"):
+            line = "```" if inside else "```text"
+            inside = not inside
+        out.append(line)
+    return "\n".join(out)
+
+
+def _admonition(m: re.Match[str]) -> str:
+    """Material admonitions become blockquotes, which Jupyter renders."""
+    title = m["title"] or m["type"].capitalize()
+    body = [line[4:] if line.startswith("    ") else line for line in m["body"].rstrip("\n").split("\n")]
+    quoted = "\n".join(f"> {line}".rstrip() for line in body)
+    return f"> **{title}**\n>\n{quoted}\n\n"
+
+
+def clean_markdown(text: str) -> str:
+    """The page's Markdown without what only the website understands."""
+    text = _OUTPUT.sub("", text)  # the notebook prints its own output
+    text = _COMMENT.sub("", text)  # snippet markers and pytest-codeblocks directives
+    text = _IMAGE.sub(lambda m: f"*Figure: {m['alt']} (shown on the web page).*", text)
+    text = _ADMONITION.sub(_admonition, text)
+    text = _ATTR_LIST.sub("", text)
+    text = _PAGE_LINK.sub(lambda m: f"](../{m['page']}/{m['anchor'] or ''})", text)
+    # ~~~ fences (shell commands, plain text) become ```text fences, which jupytext keeps
+    # in Markdown cells: a ```bash fence would become a %%bash cell that runs.
+    text = _tilde_to_backticks(text)
+    return re.sub(r"\n{3,}", "\n\n", text)
+
+
+def page_to_notebook(page_text: str, name: str) -> str:
+    """The notebook of a page, as the exact JSON text that is committed."""
+    nb = jupytext.reads(clean_markdown(page_text), fmt="md")
+    nb.metadata = {"kernelspec": dict(KERNELSPEC), "language_info": {"name": "python"}}
+    for i, cell in enumerate(nb.cells):
+        cell.metadata = {}
+        cell["id"] = f"{name}-{i:03d}"  # stable ids, so regenerating gives the same bytes
+        if cell.cell_type == "code":
+            cell.outputs = []
+            cell.execution_count = None
+    nb.nbformat, nb.nbformat_minor = 4, 5
+    return nbformat.writes(nb) + "\n"
+
+
+def code_cells(nb_text: str) -> list[str]:
+    return [c.source for c in nbformat.reads(nb_text, as_version=4).cells if c.cell_type == "code"]
+
+
+def execute_notebook(nb_text: str, timeout: int = 600) -> list[str]:
+    """Run a notebook top to bottom in a fresh kernel; the stdout of each code cell."""
+    from nbclient import NotebookClient
+
+    nb = nbformat.reads(nb_text, as_version=4)
+    NotebookClient(nb, timeout=timeout, kernel_name="python3", resources={"metadata": {"path": str(ROOT)}}).execute()
+    outputs = []
+    for cell in nb.cells:
+        if cell.cell_type == "code":
+            text = "".join(o.get("text", "") for o in cell.outputs if o.output_type == "stream" and o.name == "stdout")
+            outputs.append(text)
+    return outputs
+
+
+def write_notebook(path: Path, text: str) -> bool:
+    """Write the notebook if it changed; True if it did."""
+    if path.is_file() and path.read_text() == text:
+        return False
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text)
+    return True

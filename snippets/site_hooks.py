@@ -1,0 +1,34 @@
+"""MkDocs hooks (`hooks:` in mkdocs.yml) for the pages that mkdocs-jupyter renders.
+
+mkdocs-jupyter's template inlines about 590 KB of JupyterLab CSS into every notebook
+page, a MathJax stub, and a `<script type="module">` that imports mermaid from a CDN.
+Our notebooks have no outputs to style and no mermaid cells, so this hook drops all of
+that: the page becomes light (a few KB), loads nothing from another host, and its code
+cells take Material's own code style (`.highlight`) in light and dark mode. Math in the
+Markdown cells is rendered by the site's self-hosted KaTeX (javascripts/katex-init.js).
+"""
+
+from __future__ import annotations
+
+import re
+
+_HEAVY_STYLE = re.compile(r"<style[^>]*>\s*(?:@charset|\.jupyter-wrapper|pre \{|\[')[^<]*</style>", re.S)
+_MERMAID = re.compile(r'<script type="module">\s*document\.addEventListener\("DOMContentLoaded".*?</script>', re.S)
+_MERMAID_STYLE = re.compile(r"<style>\s*\.jp-Mermaid.*?</style>", re.S)
+_MATHJAX = re.compile(r'<script type="text/x-mathjax-config">.*?</script>|<script src="">\s*</script>', re.S)
+_HIGHLIGHT = re.compile(r'class="highlight-ipynb hl-(\w+)"')
+
+
+def slim_notebook_page(html: str) -> str:
+    """The notebook page without its inlined Jupyter CSS, MathJax stub and CDN script."""
+    html = _HEAVY_STYLE.sub("", html)
+    html = _MERMAID.sub("", html)
+    html = _MERMAID_STYLE.sub("", html)
+    html = _MATHJAX.sub("", html)
+    return _HIGHLIGHT.sub(r'class="highlight language-\1 notebook-code"', html)
+
+
+def on_post_page(output: str, page, config) -> str:
+    if page.file.src_uri.endswith(".ipynb"):
+        return slim_notebook_page(output)
+    return output

@@ -1,0 +1,46 @@
+"""Repository hygiene: lint, format, workflows, and the README's promises."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def run(*cmd: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True)
+
+
+def test_ruff_lint() -> None:
+    result = run(sys.executable, "-m", "ruff", "check", "snippets", "tests")
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_ruff_format() -> None:
+    result = run(sys.executable, "-m", "ruff", "format", "--check", "snippets", "tests")
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_workflows_pass_actionlint() -> None:
+    exe = shutil.which("actionlint") or str(Path(sys.executable).parent / "actionlint")
+    result = run(exe, "-no-color", *map(str, sorted((ROOT / ".github" / "workflows").glob("*.yml"))))
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_actions_are_pinned_by_commit_sha() -> None:
+    import re
+
+    for wf in (ROOT / ".github" / "workflows").glob("*.yml"):
+        for line in wf.read_text().splitlines():
+            m = re.search(r"uses:\s*([^\s#]+)", line)
+            if m and not m[1].startswith("./"):
+                assert re.search(r"@[0-9a-f]{40}$", m[1]), f"{wf.name}: {m[1]} is not pinned by full commit SHA"
+
+
+def test_readme_test_command_is_what_ci_runs() -> None:
+    readme = (ROOT / "README.md").read_text()
+    ci = (ROOT / ".ci" / "run").read_text()
+    assert "python -m pytest" in readme and "python -m pytest" in ci
