@@ -3,8 +3,9 @@
 Each page package may have a `figures.py` whose functions are registered with
 `@figure(...)` from `snippets.plotting`. A figure function takes a `torch.device`, seeds
 itself, and returns a matplotlib Figure. This command saves it as
-`docs/figures/<package>/<name>.png` and records, in `docs/figures/manifest.json`, the hash
-of the code it came from and of the PNG bytes.
+`docs/figures/<package>/<name>.png` and records the hash of the code it came from and of
+the PNG bytes, in `docs/figures/<package>/manifest.json`
+(one manifest per page package, so pages never contend for one file).
 
 A figure is rebuilt only when its code changed (its package's modules, the plotting
 style, this file, or the torch/matplotlib/numpy versions); `--force` rebuilds anyway.
@@ -29,7 +30,6 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGE = ROOT / "snippets"
 OUT = ROOT / "docs" / "figures"
-MANIFEST = OUT / "manifest.json"
 
 
 def pick_device(name: str):
@@ -72,8 +72,10 @@ def versions() -> str:
 
 
 def source_hash(package: str) -> str:
-    """Hash of all the code a figure of `package` can depend on."""
-    files = [*sorted((PACKAGE / package).rglob("*.py")), PACKAGE / "plotting.py", Path(__file__)]
+    """Hash of everything a figure of `package` can depend on: its package's files (code,
+    and saved results such as benchmark JSON), the shared style, this builder, versions."""
+    own = [p for p in sorted((PACKAGE / package).rglob("*")) if p.is_file() and "__pycache__" not in p.parts]
+    files = [*own, PACKAGE / "plotting.py", Path(__file__)]
     h = hashlib.sha256(versions().encode())
     for path in files:
         h.update(path.relative_to(ROOT).as_posix().encode())
@@ -99,8 +101,22 @@ def render(key: str, device) -> bytes:
     return png_bytes(registry()[key].func(device))
 
 
+def manifest_path(package: str) -> Path:
+    return OUT / package / "manifest.json"
+
+
 def load_manifest() -> dict:
-    return json.loads(MANIFEST.read_text()) if MANIFEST.is_file() else {}
+    """Every package's manifest merged: key `package/name` -> entry."""
+    merged = {}
+    for path in sorted(OUT.glob("*/manifest.json")):
+        merged.update({f"{path.parent.name}/{k}": v for k, v in json.loads(path.read_text()).items()})
+    return merged
+
+
+def save_manifest(package: str, entries: dict) -> None:
+    path = manifest_path(package)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(dict(sorted(entries.items())), indent=1) + "\n")
 
 
 def sha256(data: bytes) -> str:
@@ -125,13 +141,13 @@ def main(argv: list[str] | None = None) -> int:
     os.environ.setdefault("CUBLAS_WORKSPACE_CONFIG", ":4096:8")  # deterministic cuBLAS
     device = pick_device(args.device)
     figures = registry()
-    manifest = load_manifest()
     total = time.perf_counter()
     for key in selected(list(figures), args.only):
-        package = key.split("/")[0]
+        package, name = key.split("/")
+        manifest = json.loads(manifest_path(package).read_text()) if manifest_path(package).is_file() else {}
         src = source_hash(package)
         path = OUT / f"{key}.png"
-        entry = manifest.get(key, {})
+        entry = manifest.get(name, {})
         fresh = entry.get("source") == src and path.is_file() and sha256(path.read_bytes()) == entry.get("sha256")
         if fresh and not args.force:
             print(f"skip   {key} (code unchanged)")
@@ -140,12 +156,10 @@ def main(argv: list[str] | None = None) -> int:
         data = render(key, device)
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(data)
-        manifest[key] = {"source": src, "sha256": sha256(data), "device": device.type}
+        manifest[name] = {"source": src, "sha256": sha256(data), "device": device.type}
+        # Keep entries only for figures that still exist in code.
+        save_manifest(package, {k: v for k, v in manifest.items() if f"{package}/{k}" in figures})
         print(f"built  {key} on {device.type} in {time.perf_counter() - start:.1f} s ({len(data) / 1024:.0f} KB)")
-    # Keep entries only for figures that still exist in code.
-    manifest = {k: v for k, v in sorted(manifest.items()) if k in figures}
-    MANIFEST.parent.mkdir(parents=True, exist_ok=True)
-    MANIFEST.write_text(json.dumps(manifest, indent=1) + "\n")
     print(f"done in {time.perf_counter() - total:.1f} s")
     return 0
 
