@@ -1,5 +1,9 @@
-"""MkDocs hooks (`hooks:` in mkdocs.yml) for the pages that mkdocs-jupyter renders.
+"""MkDocs hooks (`hooks:` in mkdocs.yml): accessible, light, offline built pages.
 
+Every page: Material's search overlay is a `role="dialog"` without a name, which screen
+readers announce as an unnamed dialog (Lighthouse's aria-dialog-name); it gets a label.
+
+Notebook pages (mkdocs-jupyter):
 mkdocs-jupyter's template inlines about 590 KB of JupyterLab CSS into every notebook
 page, a MathJax stub, and a `<script type="module">` that imports mermaid from a CDN.
 Our notebooks have no outputs to style and no mermaid cells, so this hook drops all of
@@ -28,7 +32,11 @@ def slim_notebook_page(html: str) -> str:
     return _HIGHLIGHT.sub(r'class="highlight language-\1 notebook-code"', html)
 
 
+_UNNAMED_SEARCH_DIALOG = '<div class="md-search" data-md-component="search" role="dialog">'
+
+
 def on_post_page(output: str, page, config) -> str:
+    output = output.replace(_UNNAMED_SEARCH_DIALOG, _UNNAMED_SEARCH_DIALOG[:-1] + ' aria-label="Search">')
     if page.file.src_uri.endswith(".ipynb"):
         return slim_notebook_page(output)
     return output
