@@ -55,7 +55,10 @@ def clean_markdown(text: str) -> str:
     # ~~~ fences (shell commands, plain text) become ```text fences, which jupytext keeps
     # in Markdown cells: a ```bash fence would become a %%bash cell that runs.
     text = _tilde_to_backticks(text)
-    return re.sub(r"\n{3,}", "\n\n", text)
+    # Collapse blank-line runs in the prose only: code keeps its blank lines, so each
+    # notebook cell is exactly the block the page shows.
+    parts = re.split(r"(^```python\n.*?^```$)", text, flags=re.S | re.M)
+    return "".join(p if i % 2 else re.sub(r"\n{3,}", "\n\n", p) for i, p in enumerate(parts))
 
 
 def page_to_notebook(page_text: str, name: str) -> str:
