@@ -1,1 +1,1 @@
-"""The Convolution page: Conv2d arithmetic, from-scratch implementations, figures."""
+"""The Convolution page: Conv2d arithmetic, from scratch, and figures."""
