@@ -1,0 +1,244 @@
+"""Does augmentation help? Train the site's U-Net with and without it, test on shifted scenes.
+
+    python -m snippets.augmentation.ablation            # the full run: about 2 minutes on 2 free cores
+    python -m snippets.augmentation.ablation --quick    # a smoke test, not saved
+
+Both arms train the same `snippets.unet.model.UNet`, from the same initial weights, on the
+same small set of upright, evenly lit scenes, for the same number of steps. One arm sees each
+scene as it is; the other sees it through `train_augmentation()`. Both are tested (IoU of the
+foreground) on:
+
+- `clean`: new scenes drawn like the training ones;
+- `moved`: the same new scenes, each rotated by 15-45 degrees and shifted by 10-20 % of the
+  image (extended by reflection, so that no black corners appear);
+- `relit`: the same new scenes with brightness, contrast and saturation changed by 30-50 %;
+- `shifted`: moved and relit.
+
+The augmentations are chosen to cover that shift, which is the point: augmentation teaches
+the invariances you expect at test time, and only those. The run is seeded; the result goes
+to `results/ablation.json`, from which the page's table is generated.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import sys
+import time
+from dataclasses import asdict, dataclass, replace
+from pathlib import Path
+
+import torch
+import torchvision
+from torch.utils.data import DataLoader, Dataset
+from torchvision import tv_tensors
+from torchvision.transforms import v2
+from torchvision.transforms.v2 import functional as F
+
+from snippets.augmentation.dataset import SegmentationDataset, make_scenes
+from snippets.augmentation.transforms import JointTransform
+from snippets.unet.model import UNet
+from snippets.unet.train import fit, iou_score
+
+RESULTS = Path(__file__).resolve().parent / "results" / "ablation.json"
+
+
+@dataclass(frozen=True)
+class Settings:
+    size: int = 48  # pixels per side; divisible by 2**depth
+    n_train: int = 32  # a SMALL training set: where augmentation matters most
+    n_test: int = 128
+    epochs: int = 40
+    batch_size: int = 8
+    lr: float = 3e-3
+    depth: int = 3
+    base_channels: int = 16
+    seeds: tuple[int, ...] = (0, 1, 2)  # each arm is trained once per seed
+    threads: int = 1  # torch threads for training; one DataLoader worker augments on the other core
+    num_workers: int = 1
+
+
+def train_augmentation() -> v2.Transform:
+    """The augmented arm's chain: one geometric draw, then one photometric draw, per sample."""
+    return v2.Compose(
+        [
+            v2.RandomHorizontalFlip(p=0.5),
+            v2.RandomAffine(
+                degrees=45, translate=(0.2, 0.2), scale=(0.9, 1.1), interpolation=v2.InterpolationMode.BILINEAR
+            ),
+            v2.ColorJitter(brightness=0.5, contrast=0.5, saturation=0.5),
+        ]
+    )
+
+
+def shift_test_set(
+    images: torch.Tensor, masks: torch.Tensor, seed: int, move: bool = True, relight: bool = True
+) -> tuple[torch.Tensor, torch.Tensor]:
+    """Rotate and translate (`move`) and re-light (`relight`) every scene by a seeded, clearly non-zero amount.
+
+    images (n, 3, H, W) float in [0, 1], masks (n, H, W) int64, H = W -> the same shapes and dtypes.
+    Moving uses no fill: the scene is extended by reflection (image and mask alike) and cropped back.
+    Each parameter's magnitude is uniform in a band away from zero, with a random sign. All
+    parameters are drawn whatever `move` and `relight` say, so the test sets made with one seed
+    share their moves and their lighting.
+    """
+    gen = torch.Generator().manual_seed(seed)
+    size = images.shape[-1]
+
+    def band(low: float, high: float) -> float:
+        magnitude = low + (high - low) * torch.rand((), generator=gen).item()
+        return magnitude if torch.rand((), generator=gen).item() < 0.5 else -magnitude
+
+    out_images, out_masks = images.clone(), masks.clone()
+    for i, (image, mask) in enumerate(zip(images, masks, strict=True)):
+        angle, dx, dy = band(15, 45), round(band(0.1, 0.2) * size), round(band(0.1, 0.2) * size)
+        brightness, contrast, saturation = 1 + band(0.3, 0.5), 1 + band(0.3, 0.5), 1 + band(0.3, 0.5)
+        if move:
+            # Extend the scene by reflection first, then move it and crop the middle back out: a moved
+            # camera sees more of the world, not black corners (which would test the fill, not the move).
+            big_image = F.pad(tv_tensors.Image(image), [size // 2] * 4, padding_mode="reflect")
+            big_mask = F.pad(tv_tensors.Mask(mask), [size // 2] * 4, padding_mode="reflect")
+            placement = {"angle": angle, "translate": [dx, dy], "scale": 1.0, "shear": [0.0, 0.0]}
+            # The same parameters for both; a Mask is resampled with nearest whatever `interpolation` says.
+            big_image = F.affine(big_image, **placement, interpolation=v2.InterpolationMode.BILINEAR)
+            big_mask = F.affine(big_mask, **placement)
+            out_images[i], out_masks[i] = F.center_crop(big_image, [size]), F.center_crop(big_mask, [size])
+        if relight:
+            lit = F.adjust_contrast(F.adjust_brightness(out_images[i], brightness), contrast)
+            out_images[i] = F.adjust_saturation(lit, saturation)
+    return out_images, out_masks
+
+
+TEST_SETS = ("clean", "moved", "relit", "shifted")  # shifted = moved and relit
+
+
+class Foreground(Dataset):
+    """The binary target the U-Net's loss takes: (image, mask (H, W)) -> (image, (mask > 0) as (1, H, W) float)."""
+
+    def __init__(self, pairs: Dataset) -> None:
+        self.pairs = pairs
+
+    def __len__(self) -> int:
+        return len(self.pairs)
+
+    def __getitem__(self, index: int) -> tuple[torch.Tensor, torch.Tensor]:
+        image, mask = self.pairs[index]
+        return image, (mask > 0).float()[None]
+
+
+@torch.no_grad()
+def test_iou(model: torch.nn.Module, images: torch.Tensor, masks: torch.Tensor) -> float:
+    """IoU of the foreground, pooled over the whole test set (model in eval mode)."""
+    model.eval()
+    logits = torch.cat([model(batch) for batch in images.split(64)])
+    return iou_score(logits, (masks > 0).float()[:, None])
+
+
+def run_arm(augment: bool, seed: int, data: dict[str, tuple[torch.Tensor, torch.Tensor]], s: Settings) -> dict:
+    """Train one U-Net (seeded) with or without augmentation; its IoU on each test set and its time."""
+    images, masks = data["train"]
+    pairs = SegmentationDataset(images, masks, JointTransform(train_augmentation()) if augment else None)
+    loader = DataLoader(
+        Foreground(pairs),
+        batch_size=s.batch_size,
+        shuffle=True,
+        num_workers=s.num_workers,
+        persistent_workers=s.num_workers > 0,
+        generator=torch.Generator().manual_seed(seed),  # the shuffle and the workers' augmentation draws
+    )
+    torch.manual_seed(seed)  # the initial weights: the same for both arms of a seed
+    model = UNet(in_channels=3, out_channels=1, depth=s.depth, base_channels=s.base_channels)
+    start = time.perf_counter()
+    history = fit(model, loader, epochs=s.epochs, lr=s.lr, device=torch.device("cpu"), progress=False)
+    seconds = time.perf_counter() - start
+    return {
+        "augment": augment,
+        "seed": seed,
+        "train_seconds": round(seconds, 1),
+        "final_train_loss": round(history["loss"][-1], 4),
+        **{f"iou_{name}": round(test_iou(model, *data[name]), 4) for name in TEST_SETS},
+    }
+
+
+def summarize(runs: list[dict]) -> list[dict]:
+    """Per arm: mean, min and max IoU over seeds, on each test set."""
+    rows = []
+    for augment in (False, True):
+        arm = [r for r in runs if r["augment"] == augment]
+        row: dict = {"arm": "with augmentation" if augment else "no augmentation", "runs": len(arm)}
+        for name in TEST_SETS:
+            values = [r[f"iou_{name}"] for r in arm]
+            row[name] = {"mean": round(sum(values) / len(values), 4), "min": min(values), "max": max(values)}
+        rows.append(row)
+    return rows
+
+
+def run(s: Settings) -> dict:
+    """Train every arm for every seed; the results, the settings, the time and the versions."""
+    threads = torch.get_num_threads()
+    torch.set_num_threads(s.threads)
+    try:
+        return _run(s)
+    finally:
+        torch.set_num_threads(threads)  # leave the caller's process as it was
+
+
+def _run(s: Settings) -> dict:
+    load_at_start = os.getloadavg()[0]  # the machine may be shared: say how busy it was
+    start, cpu_start = time.perf_counter(), time.process_time()
+    train = make_scenes(s.n_train, size=s.size, seed=1)
+    clean = make_scenes(s.n_test, size=s.size, seed=2)
+    data = {
+        "train": train,
+        "clean": clean,
+        "moved": shift_test_set(*clean, seed=3, relight=False),
+        "relit": shift_test_set(*clean, seed=3, move=False),
+        "shifted": shift_test_set(*clean, seed=3),
+    }
+    runs = [run_arm(augment, seed, data, s) for seed in s.seeds for augment in (False, True)]
+    return {
+        "summary": summarize(runs),
+        "runs": runs,
+        "total_seconds": round(time.perf_counter() - start, 1),
+        # CPU time of the training process alone (the DataLoader worker augments in parallel):
+        # about what the run takes on free cores, whatever else the machine was doing.
+        "main_process_cpu_seconds": round(time.process_time() - cpu_start, 1),
+        "settings": asdict(s),
+        "train_augmentation": repr(train_augmentation()),
+        "torch": torch.__version__,
+        "torchvision": torchvision.__version__,
+        "python": platform.python_version(),
+        "cpu_count": os.cpu_count(),
+        "load_average_at_start": round(load_at_start, 1),
+    }
+
+
+def format_table(result: dict) -> str:
+    """The summary as plain text: mean IoU (min-max over seeds) per arm and test set."""
+    lines = [f"{'arm':<18}" + "".join(f"{name:>20}" for name in TEST_SETS)]
+    for row in result["summary"]:
+        cells = [f"{row[k]['mean']:.3f} ({row[k]['min']:.2f}-{row[k]['max']:.2f})" for k in TEST_SETS]
+        lines.append(f"{row['arm']:<18}" + "".join(f"{cell:>20}" for cell in cells))
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--quick", action="store_true", help="2 epochs, 1 seed, nothing saved (a smoke test)")
+    parser.add_argument("--out", type=Path, default=RESULTS, help=f"where to save the JSON (default {RESULTS.name})")
+    args = parser.parse_args(argv)
+    settings = replace(Settings(), epochs=2, seeds=(0,), n_test=16) if args.quick else Settings()
+    result = run(settings)
+    print(format_table(result))
+    print(f"mean (min-max) over seeds {list(settings.seeds)}; run time {result['total_seconds']:.1f} s")
+    if not args.quick:
+        args.out.parent.mkdir(parents=True, exist_ok=True)
+        args.out.write_text(json.dumps(result, indent=1) + "\n")
+        print(f"saved {args.out}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

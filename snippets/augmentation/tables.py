@@ -1,0 +1,74 @@
+"""The Augmentation page's generated tables: the checked augmentation table, and the ablation's results."""
+
+from __future__ import annotations
+
+import json
+import re
+
+from snippets.augmentation.ablation import RESULTS, TEST_SETS
+from snippets.augmentation.transforms import BILINEAR, CATALOG, image_interpolation, mask_handling
+
+TEST_SET_TITLES = {
+    "clean": "clean",
+    "moved": "rotated + shifted",
+    "relit": "re-lit",
+    "shifted": "rotated + shifted + re-lit",
+}
+
+
+def augmentation_table() -> str:
+    """The article's three augmentations and five more, with the mask column checked against torchvision.
+
+    `mask_handling` raises if torchvision treats the mask otherwise than the row's kind claims.
+    """
+    lines = [
+        "| Transform | What it does | Kind | Applied to the mask? | Benefit | Do not use it when |",
+        "|---|---|---|---|---|---|",
+    ]
+    for aug in CATALOG:
+        # Break the class name only between its words, not anywhere, in a narrow column.
+        cls = re.sub(r"(?<=[a-z])(?=[A-Z])", "<wbr>", type(aug.make(24, BILINEAR)).__name__)
+        mask = mask_handling(aug)
+        interp = image_interpolation(aug)
+        if aug.kind == "geometric":
+            # A flip moves whole pixels: "nearest" holds, but there is nothing to interpolate.
+            mask = f"{mask} (image: {interp})" if interp else "Yes, same draw; exact (pixels only move)"
+        cells = [f"{aug.name}<br><code>v2.<wbr>{cls}</code>", aug.does, aug.kind, mask, aug.benefit, aug.avoid_when]
+        lines.append("| " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
+def load_ablation() -> dict:
+    if not RESULTS.is_file():
+        raise FileNotFoundError(f"{RESULTS} is missing: run python -m snippets.augmentation.ablation")
+    return json.loads(RESULTS.read_text())
+
+
+def ablation_table() -> str:
+    """Mean IoU (min-max over seeds) per arm and test set, from results/ablation.json, and how it was run."""
+    result = load_ablation()
+    rows = {row["arm"]: row for row in result["summary"]}
+    header = "| Training | " + " | ".join(TEST_SET_TITLES[name] for name in TEST_SETS) + " |"
+    lines = [header, "|---|" + "---:|" * len(TEST_SETS)]
+    for arm, row in rows.items():
+        cells = [f"{row[n]['mean']:.3f}<br>({row[n]['min']:.3f}–{row[n]['max']:.3f})" for n in TEST_SETS]
+        lines.append(f"| {arm} | " + " | ".join(cells) + " |")
+    gain = [rows["with augmentation"][n]["mean"] - rows["no augmentation"][n]["mean"] for n in TEST_SETS]
+    lines.append("| *difference* | " + " | ".join(f"*{g:+.3f}*".replace("-", "−") for g in gain) + " |")
+    s = result["settings"]
+    seeds = ", ".join(str(seed) for seed in s["seeds"])
+    load = f"load average {result['load_average_at_start']} at the start"
+    if result["load_average_at_start"] > 0.5 * result["cpu_count"]:
+        load += ": the machine was shared with other jobs, so it is slower than on free cores"
+    lines += [
+        "",
+        f"Mean IoU of the foreground over {s['n_test']} test scenes, per test set, and in brackets the "
+        f"minimum–maximum over the seeds {seeds}. "
+        f"{s['n_train']} training scenes of {s['size']}×{s['size']} pixels; {s['epochs']} epochs of batches of "
+        f"{s['batch_size']}; Adam, lr={s['lr']}; U-Net with depth={s['depth']}, base_channels={s['base_channels']}. "
+        f"The whole run ({len(result['runs'])} trainings) took {result['total_seconds']:.0f} s on "
+        f"{result['cpu_count']} CPU cores ({load}); its training process used "
+        f"{result['main_process_cpu_seconds']:.0f} s of CPU time, about what the run takes on free cores. "
+        f"Torch {result['torch']}, torchvision {result['torchvision']}.",
+    ]
+    return "\n".join(lines)
