@@ -58,7 +58,7 @@ def ablation_table() -> str:
     s = result["settings"]
     seeds = ", ".join(str(seed) for seed in s["seeds"])
     load = f"load average {result['load_average_at_start']} at the start"
-    if result["load_average_at_start"] > 0.5 * result["cpu_count"]:
+    if result["load_average_at_start"] > result["cpu_count"]:  # more runnable jobs than cores
         load += ": the machine was shared with other jobs, so it is slower than on free cores"
     lines += [
         "",
