@@ -24,6 +24,7 @@ _ADMONITION = re.compile(
     r"^(?P<kind>!!!|\?\?\?\+?) (?P<type>\w+)(?: \"(?P<title>[^\"]*)\")?\n(?P<body>(?:^(?: {4}.*|)\n)+)", re.M
 )
 _PAGE_LINK = re.compile(r"\]\((?P<page>[\w-]+)\.md(?P<anchor>#[\w-]*)?\)")
+_NOTEBOOK_LINK = re.compile(r"\]\(notebooks/(?P<name>[\w-]+\.ipynb)\)")
 
 
 def _tilde_to_backticks(text: str) -> str:
@@ -51,7 +52,11 @@ def clean_markdown(text: str) -> str:
     text = _IMAGE.sub(lambda m: f"*Figure: {m['alt']} (shown on the web page).*", text)
     text = _ADMONITION.sub(_admonition, text)
     text = _ATTR_LIST.sub("", text)
-    text = _PAGE_LINK.sub(lambda m: f"](../{m['page']}/{m['anchor'] or ''})", text)
+    # Links to other pages point at the site's pages, from notebooks/<page>/ on the site.
+    text = _PAGE_LINK.sub(lambda m: f"](../../{m['page']}/{m['anchor'] or ''})", text)
+    # A page's link to its own notebook: the .ipynb sits beside the notebook (in the repo,
+    # and on the site, where mkdocs-jupyter copies it beside the rendered page).
+    text = _NOTEBOOK_LINK.sub(r"](\g<name>)", text)
     # ~~~ fences (shell commands, plain text) become ```text fences, which jupytext keeps
     # in Markdown cells: a ```bash fence would become a %%bash cell that runs.
     text = _tilde_to_backticks(text)

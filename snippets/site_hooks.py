@@ -10,6 +10,7 @@ Our notebooks have no outputs to style and no mermaid cells, so this hook drops 
 that: the page becomes light (a few KB), loads nothing from another host, and its code
 cells take Material's own code style (`.highlight`) in light and dark mode. Math in the
 Markdown cells is rendered by the site's self-hosted KaTeX (javascripts/katex-init.js).
+Each notebook page gets a button that downloads its .ipynb.
 """
 
 from __future__ import annotations
@@ -35,8 +36,17 @@ def slim_notebook_page(html: str) -> str:
 _UNNAMED_SEARCH_DIALOG = '<div class="md-search" data-md-component="search" role="dialog">'
 
 
+_ARTICLE = '<article class="md-content__inner md-typeset">'
+
+
+def add_download_button(html: str, notebook_name: str) -> str:
+    """A download link for the .ipynb, which `include_source` copies beside the page."""
+    button = f'<p><a class="md-button" href="{notebook_name}" download>Download this notebook ({notebook_name})</a></p>'
+    return html.replace(_ARTICLE, _ARTICLE + button, 1)
+
+
 def on_post_page(output: str, page, config) -> str:
     output = output.replace(_UNNAMED_SEARCH_DIALOG, _UNNAMED_SEARCH_DIALOG[:-1] + ' aria-label="Search">')
     if page.file.src_uri.endswith(".ipynb"):
-        return slim_notebook_page(output)
+        output = add_download_button(slim_notebook_page(output), page.file.src_uri.rsplit("/", 1)[-1])
     return output

@@ -132,3 +132,30 @@ def test_audit_catches_external_loads(tmp_path: Path) -> None:
     result = audit(page)
     assert len(result.external) == 4
     assert [i["src"] for i in result.images if not i.get("alt")] == ["figures/a.png"]
+
+
+class Links(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.hrefs: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        href = dict(attrs).get("href")
+        if tag == "a" and href and not EXTERNAL.match(href) and not href.startswith(("#", "mailto:")):
+            self.hrefs.append(href)
+
+
+def test_notebook_pages_link_only_to_what_exists_and_offer_a_download(built_site: Path) -> None:
+    """mkdocs validates links in Markdown pages; the notebook pages are HTML it does not check."""
+    pages = sorted((built_site / "notebooks").glob("*/index.html"))
+    assert pages, "no notebook pages were built"
+    for page in pages:
+        parser = Links()
+        parser.feed(page.read_text())
+        ipynb = f"{page.parent.name}.ipynb"
+        assert ipynb in parser.hrefs, f"{page.relative_to(built_site)} has no download link to {ipynb}"
+        for href in parser.hrefs:
+            target = Path(urlparse(urljoin(f"file://{page.as_posix()}", href)).path)
+            if target.is_dir() or not target.suffix:
+                target = target / "index.html"
+            assert target.is_file(), f"{page.relative_to(built_site)} links to {href}, which does not exist"
