@@ -36,6 +36,20 @@ def slim_notebook_page(html: str) -> str:
 _UNNAMED_SEARCH_DIALOG = '<div class="md-search" data-md-component="search" role="dialog">'
 
 
+_CODE_BLOCK = re.compile(r'<div class="((?:[\w-]+ )*highlight)">')
+
+
+def on_page_content(html: str, page, config, files) -> str:
+    """Keep the search index small: every page loads it, so its size is every page's cost.
+
+    Code blocks are left out of it (the prose around them names what they do), and so are
+    the notebook pages, which repeat their page word for word.
+    """
+    if page.file.src_uri.endswith(".ipynb"):
+        page.meta["search"] = {"exclude": True}
+    return _CODE_BLOCK.sub(r'<div class="\1" data-search-exclude>', html)
+
+
 _ARTICLE = '<article class="md-content__inner md-typeset">'
 
 

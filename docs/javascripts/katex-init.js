@@ -33,26 +33,32 @@
     var arith = document.querySelectorAll(".arithmatex");
     var nb = document.querySelectorAll(".jp-RenderedMarkdown");
     if (arith.length === 0 && nb.length === 0) return;
-    load().then(function () {
-      arith.forEach(function (el) {
-        window.renderMathInElement(el, {
-          delimiters: [
-            { left: "\\(", right: "\\)", display: false },
-            { left: "\\[", right: "\\]", display: true },
-          ],
-          throwOnError: false,
-        });
-      });
-      nb.forEach(function (el) {
-        window.renderMathInElement(el, {
-          delimiters: [
-            { left: "$$", right: "$$", display: true },
-            { left: "$", right: "$", display: false },
-          ],
-          throwOnError: false,
-        });
-      });
-    });
+    var tex = [
+      { left: "\\(", right: "\\)", display: false },
+      { left: "\\[", right: "\\]", display: true },
+    ];
+    var dollars = [
+      { left: "$$", right: "$$", display: true },
+      { left: "$", right: "$", display: false },
+    ];
+    var jobs = [];
+    arith.forEach(function (el) { jobs.push([el, tex]); });
+    nb.forEach(function (el) { jobs.push([el, dollars]); });
+    load().then(function () { renderInSlices(jobs, 0); });
+  }
+
+  // A long page has hundreds of formulas: render for at most ~8 ms at a time, then yield,
+  // so that no long task blocks input (or the first paint) while the math appears.
+  function renderInSlices(jobs, start) {
+    var began = performance.now();
+    var i = start;
+    while (i < jobs.length && performance.now() - began < 8) {
+      window.renderMathInElement(jobs[i][0], { delimiters: jobs[i][1], throwOnError: false });
+      i++;
+    }
+    if (i < jobs.length) {
+      setTimeout(function () { renderInSlices(jobs, i); }, 0);
+    }
   }
 
   if (window.document$) {

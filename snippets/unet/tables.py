@@ -169,7 +169,7 @@ def demo_table() -> str:
         ),
         ("held-out IoU after each epoch", ", ".join(f"{v:.3f}" for v in r["history"]["val_iou"])),
     ]
-    return "| | |\n|---|---|\n" + "\n".join(f"| {k} | {v} |" for k, v in rows)
+    return "| measure | value |\n|---|---|\n" + "\n".join(f"| {k} | {v} |" for k, v in rows)
 
 
 def ablation_table() -> str:
