@@ -37,9 +37,9 @@ print(type(aug_image).__name__, tuple(aug_image.shape), aug_image.dtype)
 print(type(aug_mask).__name__, tuple(aug_mask.shape), aug_mask.dtype, "labels", aug_mask.unique().tolist())
 # --8<-- [end:joint]
 
-# fmt: off
 # --8<-- [start:separate_calls]
 rotate = v2.RandomRotation(degrees=30)
+
 
 def disagreement(seed: int) -> tuple[float, float]:
     """Fractions of all pixels, and of object pixels, where separate calls give another mask than one call."""
@@ -53,12 +53,12 @@ def disagreement(seed: int) -> tuple[float, float]:
     on_objects = (mask_a > 0) | (mask_b > 0)
     return wrong.float().mean().item(), wrong[on_objects].float().mean().item()
 
+
 wrong, wrong_on_objects = disagreement(seed=0)
 print(f"seed 0: {wrong:.1%} of all pixels, {wrong_on_objects:.1%} of object pixels get the wrong label")
 mean_wrong = sum(disagreement(seed)[1] for seed in range(20)) / 20
 print(f"mean over 20 seeds: {mean_wrong:.1%} of object pixels get the wrong label")
 # --8<-- [end:separate_calls]
-# fmt: on
 
 # --8<-- [start:plain_tensors]
 rotate_10_to_30 = v2.RandomRotation(degrees=(10, 30))
@@ -90,11 +90,11 @@ for bad_image, bad_mask in [(image, mask[:, :48]), (image, mask.float())]:
         print("ValueError:", error)
 # --8<-- [end:checked]
 
-# fmt: off
 # --8<-- [start:loader]
 scenes = [make_scene(size=64, seed=seed) for seed in range(8)]
 images, masks = torch.stack([image for image, _ in scenes]), torch.stack([mask for _, mask in scenes])
 dataset = SegmentationDataset(images, masks, transform=JointTransform(augment))
+
 
 def first_epoch(seed: int, num_workers: int) -> list[tuple[torch.Tensor, torch.Tensor]]:
     # The generator seeds the shuffle AND each worker's torch RNG (base seed + worker id).
@@ -103,13 +103,13 @@ def first_epoch(seed: int, num_workers: int) -> list[tuple[torch.Tensor, torch.T
     )
     return list(loader)
 
+
 run_1, run_2 = first_epoch(seed=0, num_workers=2), first_epoch(seed=0, num_workers=2)
 batch_images, batch_masks = run_1[0]
 print("batch:", tuple(batch_images.shape), tuple(batch_masks.shape), batch_masks.dtype)
 same = all(torch.equal(a, b) for (a, _), (b, _) in zip(run_1, run_2, strict=True))
 print("two runs with seed 0 give the same batches:", same)
 # --8<-- [end:loader]
-# fmt: on
 
 # --8<-- [start:workers_differ]
 copies = SegmentationDataset(images[:1].repeat(8, 1, 1, 1), masks[:1].repeat(8, 1, 1), JointTransform(augment))
