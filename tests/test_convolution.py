@@ -76,7 +76,7 @@ def test_the_two_differ_for_the_pages_kernel() -> None:
 def test_output_size_formula_matches_torch(size, kernel_size, stride, padding, dilation) -> None:
     if size + 2 * padding < dilation * (kernel_size - 1) + 1:
         return  # torch refuses these; the bad-input tests cover them
-    assert checks.output_size(size, kernel_size, stride, padding, dilation) == tables.torch_output_size(
+    assert checks.conv_output_size(size, kernel_size, stride, padding, dilation) == tables.torch_output_size(
         size, kernel_size, stride, padding, dilation
     )
 
@@ -86,7 +86,7 @@ def test_output_size_table_checks_every_row(monkeypatch: pytest.MonkeyPatch) -> 
     assert table.count("\n| ") == len(tables.OUTPUT_SIZE_EXAMPLES)
     assert "| 28 | 3, 1, 1, 1 | ⌊27/1 + 1⌋ = **28** |" in table
     # The check can fail: an off-by-one formula must stop the table from being built.
-    monkeypatch.setattr(tables, "output_size", lambda *args: checks.output_size(*args) + 1)
+    monkeypatch.setattr(tables, "conv_output_size", lambda *args: checks.conv_output_size(*args) + 1)
     with pytest.raises(AssertionError, match="torch gives"):
         tables.output_size_table()
 

@@ -153,7 +153,7 @@ def conv2d_geometry(
     )
 
 
-def output_size(
+def conv_output_size(
     size: int,
     kernel_size: int,
     stride: int = 1,

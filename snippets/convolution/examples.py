@@ -5,7 +5,7 @@ checks, receptive, scratch, kernels, image); the imports just below only
 satisfy ruff, and are not shown.
 """
 
-from snippets.convolution.checks import output_size
+from snippets.convolution.checks import conv_output_size
 from snippets.convolution.correlation import (
     cross_correlation,
     true_convolution,
@@ -84,9 +84,11 @@ print(f"nn.Conv2d:      {y[0, c, i, j].item():.4f}")
 # --8<-- [end:general_form]
 
 # --8<-- [start:output_size_use]
-print(output_size(28, kernel_size=3, stride=1, padding=1))  # article's layer
-print(output_size(28, kernel_size=3, stride=2, padding=1))
-print(output_size(8, kernel_size=3, stride=2))  # ⌊(8 − 3)/2 + 1⌋ = ⌊3.5⌋
+print(
+    conv_output_size(28, kernel_size=3, stride=1, padding=1)
+)  # article's layer
+print(conv_output_size(28, kernel_size=3, stride=2, padding=1))
+print(conv_output_size(8, kernel_size=3, stride=2))  # ⌊(8 − 3)/2 + 1⌋ = ⌊3.5⌋
 # --8<-- [end:output_size_use]
 
 # --8<-- [start:padding_strings]

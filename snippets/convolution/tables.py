@@ -5,7 +5,7 @@ from __future__ import annotations
 import torch
 import torch.nn.functional as F
 
-from snippets.convolution.checks import output_size
+from snippets.convolution.checks import conv_output_size
 
 # (H_in, kernel_size, stride, padding, dilation, what the row shows)
 OUTPUT_SIZE_EXAMPLES = [
@@ -39,7 +39,7 @@ def output_size_table() -> str:
         "|---:|:---:|:---|:---|",
     ]
     for size, k, s, p, d, note in OUTPUT_SIZE_EXAMPLES:
-        h_out = output_size(size, k, s, p, d)
+        h_out = conv_output_size(size, k, s, p, d)
         from_torch = torch_output_size(size, k, s, p, d)
         if h_out != from_torch:
             raise AssertionError(

@@ -2,16 +2,11 @@
 
 from __future__ import annotations
 
+# Conv2d's formula has one home, the Convolution page's module; this page shows the same
+# function, so both pages state it identically.
+from snippets.convolution.checks import conv_output_size
 
-def conv_output_size(
-    size: int,
-    kernel_size: int,
-    stride: int = 1,
-    padding: int = 0,
-    dilation: int = 1,
-) -> int:
-    """Conv2d: floor((H_in + 2·padding − dilation·(kernel_size − 1) − 1) / stride) + 1."""
-    return (size + 2 * padding - dilation * (kernel_size - 1) - 1) // stride + 1
+__all__ = ["conv_output_size", "conv_transpose_output_size"]
 
 
 def conv_transpose_output_size(
