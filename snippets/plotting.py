@@ -1,4 +1,4 @@
-"""The shared look of every figure, and the `@figure` registry that `snippets.figures` builds.
+"""The shared look of every figure, and the `@figure` registry that `python -m tools.figures` builds.
 
 Register a figure in a page package's `figures.py`:
 
@@ -47,13 +47,18 @@ class FigureSpec:
     key: str  # "<package>/<name>"
     alt: str
     func: Callable[..., Figure]
+    data: tuple[str, ...] = ()  # files the figure reads, relative to its package (e.g. results JSON)
 
 
 REGISTRY: dict[str, FigureSpec] = {}
 
 
-def figure(name: str, alt: str) -> Callable[[Callable[..., Figure]], Callable[..., Figure]]:
-    """Register a figure function under `<package>/<name>`, with its alt text."""
+def figure(name: str, alt: str, data: tuple[str, ...] = ()) -> Callable[[Callable[..., Figure]], Callable[..., Figure]]:
+    """Register a figure function under `<package>/<name>`, with its alt text.
+
+    `data` names the files it reads (saved results), relative to its package: the figure
+    is rebuilt when they change, as when its code does.
+    """
 
     def register(func: Callable[..., Figure]) -> Callable[..., Figure]:
         package = func.__module__.split(".")[1]
@@ -62,7 +67,7 @@ def figure(name: str, alt: str) -> Callable[[Callable[..., Figure]], Callable[..
             raise ValueError(f"figure {key!r} is registered twice")
         if not alt.strip():
             raise ValueError(f"figure {key!r} needs alt text")
-        REGISTRY[key] = FigureSpec(key, alt, func)
+        REGISTRY[key] = FigureSpec(key, alt, func, tuple(data))
         return func
 
     return register

@@ -372,7 +372,8 @@ def test_ablation_runs_end_to_end_and_is_seeded() -> None:
 
 def test_saved_ablation_has_what_the_page_reports() -> None:
     result = json.loads(ablation.RESULTS.read_text())
-    assert {"summary", "runs", "total_seconds", "settings", "torch", "torchvision"} <= result.keys()
+    assert {"summary", "runs", "total_seconds", "settings", "environment"} <= result.keys()
+    assert {"torch", "torchvision", "load_average_start"} <= result["environment"].keys()
     assert result["settings"] == {**ablation.asdict(ablation.Settings()), "seeds": list(ablation.Settings().seeds)}
     assert len(result["runs"]) == 2 * len(result["settings"]["seeds"])
     table = tables.ablation_table()

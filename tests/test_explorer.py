@@ -24,9 +24,10 @@ import pytest
 import torch
 from torch import nn
 
-from snippets.explorer import browser, configs, oracle
-from snippets.explorer.node import node_executable, run_module
 from snippets.explorer.relationships import EXAMPLES, torch_output_size
+from tests.support import browser
+from tests.support.explorer import configs, oracle
+from tests.support.explorer.node import node_executable, run_module
 
 AGREEMENT_COUNT = 10_000
 

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from snippets import sync
-from snippets.notebooks import code_cells, execute_notebook
+from tools import sync
+from tools.notebooks import code_cells, execute_notebook
 
 PAGES = [p for p in sync.pages() if sync.has_code(p.read_text())]
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from snippets import sync
+from tools import sync
 
 PAGES = sync.pages()
 

@@ -22,16 +22,12 @@ to `results/ablation.json`, from which the page's table is generated.
 from __future__ import annotations
 
 import argparse
-import json
-import os
-import platform
 import sys
 import time
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
 import torch
-import torchvision
 from torch.utils.data import DataLoader, Dataset
 from torchvision import tv_tensors
 from torchvision.transforms import v2
@@ -39,6 +35,7 @@ from torchvision.transforms.v2 import functional as F
 
 from snippets.augmentation.dataset import SegmentationDataset, make_scenes
 from snippets.augmentation.transforms import JointTransform
+from snippets.experiment import environment, finish, save_results
 from snippets.unet.model import UNet
 from snippets.unet.train import fit, iou_score
 
@@ -186,7 +183,7 @@ def run(s: Settings) -> dict:
 
 
 def _run(s: Settings) -> dict:
-    load_at_start = os.getloadavg()[0]  # the machine may be shared: say how busy it was
+    env = environment(torch.device("cpu"))  # the machine may be shared: it records how busy it was
     start, cpu_start = time.perf_counter(), time.process_time()
     train = make_scenes(s.n_train, size=s.size, seed=1)
     clean = make_scenes(s.n_test, size=s.size, seed=2)
@@ -207,11 +204,7 @@ def _run(s: Settings) -> dict:
         "main_process_cpu_seconds": round(time.process_time() - cpu_start, 1),
         "settings": asdict(s),
         "train_augmentation": repr(train_augmentation()),
-        "torch": torch.__version__,
-        "torchvision": torchvision.__version__,
-        "python": platform.python_version(),
-        "cpu_count": os.cpu_count(),
-        "load_average_at_start": round(load_at_start, 1),
+        "environment": finish(env),
     }
 
 
@@ -234,8 +227,7 @@ def main(argv: list[str] | None = None) -> int:
     print(format_table(result))
     print(f"mean (min-max) over seeds {list(settings.seeds)}; run time {result['total_seconds']:.1f} s")
     if not args.quick:
-        args.out.parent.mkdir(parents=True, exist_ok=True)
-        args.out.write_text(json.dumps(result, indent=1) + "\n")
+        save_results(result, args.out)
         print(f"saved {args.out}")
     return 0
 

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import json
 import re
 
 from snippets.augmentation.ablation import RESULTS, TEST_SETS
 from snippets.augmentation.transforms import BILINEAR, CATALOG, image_interpolation, mask_handling
+from snippets.experiment import busy_note, load_results
 
 TEST_SET_TITLES = {
     "clean": "clean",
@@ -39,9 +39,10 @@ def augmentation_table() -> str:
 
 
 def load_ablation() -> dict:
-    if not RESULTS.is_file():
+    result = load_results(RESULTS)
+    if result is None:
         raise FileNotFoundError(f"{RESULTS} is missing: run python -m snippets.augmentation.ablation")
-    return json.loads(RESULTS.read_text())
+    return result
 
 
 def ablation_table() -> str:
@@ -57,9 +58,10 @@ def ablation_table() -> str:
     lines.append("| *difference* | " + " | ".join(f"*{g:+.3f}*".replace("-", "−") for g in gain) + " |")
     s = result["settings"]
     seeds = ", ".join(str(seed) for seed in s["seeds"])
-    load = f"load average {result['load_average_at_start']} at the start"
-    if result["load_average_at_start"] > result["cpu_count"]:  # more runnable jobs than cores
-        load += ": the machine was shared with other jobs, so it is slower than on free cores"
+    env = result["environment"]
+    load = f"load average {env['load_average_start'][0]} at the start"
+    if busy := busy_note(env):
+        load += ". " + busy
     lines += [
         "",
         f"Mean IoU of the foreground over {s['n_test']} test scenes, per test set, and in brackets the "
@@ -67,8 +69,8 @@ def ablation_table() -> str:
         f"{s['n_train']} training scenes of {s['size']}×{s['size']} pixels; {s['epochs']} epochs of batches of "
         f"{s['batch_size']}; Adam, lr={s['lr']}; U-Net with depth={s['depth']}, base_channels={s['base_channels']}. "
         f"The whole run ({len(result['runs'])} trainings) took {result['total_seconds']:.0f} s on "
-        f"{result['cpu_count']} CPU cores ({load}); its training process used "
+        f"{env['logical_cpus']} CPU cores ({load}); its training process used "
         f"{result['main_process_cpu_seconds']:.0f} s of CPU time, about what the run takes on free cores. "
-        f"Torch {result['torch']}, torchvision {result['torchvision']}.",
+        f"Torch {env['torch']}, torchvision {env['torchvision']}.",
     ]
     return "\n".join(lines)

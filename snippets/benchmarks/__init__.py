@@ -1,8 +1,8 @@
-"""The Benchmarks page: what each ×2 upsampling choice costs, measured by `python -m snippets.bench`.
+"""The Benchmarks page: what each ×2 upsampling choice costs, measured by `python -m snippets.benchmarks`.
 
 - `variants`: the upsampling modules compared, and their FLOP and byte counts;
 - `harness`: timing with `torch.utils.benchmark`, precision modes, the matmul and copy peaks;
 - `from_scratch`: the site's from-scratch convolutions timed as a ratio to the library op;
-- `grid`, `environment`, `run`: what a run measures, on which machine, saved as JSON in `results/`;
+- `grid`, `run`: what a run measures (the machine record is `snippets.experiment`), saved as JSON in `results/`;
 - `report` and `figures`: the page's tables and plots, drawn from the saved results only.
 """

@@ -2,8 +2,8 @@
 
 Two figures per device that has results: the median time of every variant (`<device>_times`)
 and a roofline-style plot of achieved FLOP/s against arithmetic intensity (`<device>_roofline`).
-A device without results registers no figure; the page then says its run is pending. The
-figure hash covers every file of this package, the JSON included, so new results rebuild them.
+A device without results registers no figure; the page then says its run is pending. Each
+figure names its results file as data, so new results rebuild it.
 """
 
 from __future__ import annotations
@@ -170,7 +170,7 @@ def register(device: str) -> None:
             return draw(load(device))
 
         build.__qualname__ = f"{device}_{kind}"
-        figure(figure_name(device, kind), alt=alt_text(device, kind, results))(build)
+        figure(figure_name(device, kind), alt=alt_text(device, kind, results), data=(f"results/{device}.json",))(build)
 
 
 for _device in TITLE:

@@ -3,7 +3,7 @@
 Every public function without arguments is a `<!-- generated: benchmarks.report:NAME -->`
 target of docs/benchmarks.md. They read `results/<device>.json`; where a device has no
 results they say the run is pending, and never make up a number. `render(results)` is what
-`python -m snippets.bench` prints after a run.
+`python -m snippets.benchmarks` prints after a run.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from torch.utils.flop_counter import FlopCounterMode
 
 from snippets.benchmarks.run import load
 from snippets.benchmarks.variants import COMPONENTS, UPSAMPLERS, Variant, check_nearest_conv_equivalence
+from snippets.experiment import busy_note
 
 DEVICES = ("cpu", "cuda")
 DEVICE_TITLE = {"cpu": "CPU", "cuda": "GPU"}
@@ -27,7 +28,7 @@ PENDING = (
     '!!! warning "GPU run pending"\n'
     "    There are no GPU results yet: `snippets/benchmarks/results/cuda.json` does not exist, and no\n"
     "    number on this page comes from a GPU. The GPU workflow (or anyone with a CUDA device) makes\n"
-    "    them with `python -m snippets.bench --device cuda`; the GPU tables and plots then appear here.\n"
+    "    them with `python -m snippets.benchmarks --device cuda`; the GPU tables and plots then appear here.\n"
 )
 
 
@@ -181,7 +182,7 @@ def machines() -> str:
     """The machines of the saved runs: device, threads, versions, date, measured peaks, run time."""
     runs = {d: r for d in DEVICES if (r := load(d)) is not None}
     if not runs:
-        return "No benchmark results are saved yet: run `python -m snippets.bench`.\n\n" + PENDING
+        return "No benchmark results are saved yet: run `python -m snippets.benchmarks`.\n\n" + PENDING
     fields = [
         ("device", lambda r: r["environment"]["device_name"]),
         ("CPU", lambda r: r["environment"]["cpu_model"]),
@@ -551,24 +552,20 @@ def findings(results: dict) -> list[str]:
 
 
 def busy_warning(results: dict) -> str:
-    """A warning when the machine was busy during the run: the 1-minute load average, at the start
-    or the end, above 1.5 × its logical CPUs (the run itself accounts for about one per thread)."""
-    env = results["environment"]
-    loads = [x[0] for x in (env.get("load_average_start"), env.get("load_average_end")) if x]
-    cpus = env.get("logical_cpus") or 1
-    if not loads or max(loads) <= 1.5 * cpus:
+    """A warning admonition when the machine was busy during the run (the rule: `experiment.busy_note`)."""
+    note = busy_note(results["environment"])
+    if note is None:
         return ""
     return (
         '!!! warning "A busy machine"\n'
-        f"    Other work shared this machine during the run: the 1-minute load average was {max(loads):.1f} "
-        f"on {cpus} logical CPUs. Time-sharing inflates the medians and widens the IQRs, and threads that "
-        "wait for each other suffer most; read differences smaller than the IQRs as noise.\n"
+        f"    {note} Time-sharing inflates the medians and widens the IQRs, and threads that wait for each "
+        "other suffer most; read differences smaller than the IQRs as noise.\n"
     )
 
 
 def figure_markdown(device: str, kind: str, results: dict) -> str:
     # Imported here, not at the top: importing figures registers them from the saved results,
-    # and `python -m snippets.bench` must run even when those are missing or out of date.
+    # and `python -m snippets.benchmarks` must run even when those are missing or out of date.
     from snippets.benchmarks import figures
 
     name, (width, height) = figures.figure_name(device, kind), figures.pixel_size(kind)
@@ -623,7 +620,7 @@ def roofline_figures() -> str:
 
 
 def render(results: dict) -> str:
-    """Everything one run measured, as Markdown (what `python -m snippets.bench` prints)."""
+    """Everything one run measured, as Markdown (what `python -m snippets.benchmarks` prints)."""
     env = results["environment"]
     parts = [f"# {env['device_name']}: {threads(env)}, torch {env['torch']}, {env['date']}\n"]
     parts.append(busy_warning(results))

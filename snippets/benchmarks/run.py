@@ -6,7 +6,6 @@ figures are drawn from these files only (`report.py`, `figures.py`), never from 
 
 from __future__ import annotations
 
-import json
 import sys
 import time
 from collections.abc import Callable
@@ -14,11 +13,11 @@ from pathlib import Path
 
 import torch
 
-from snippets.benchmarks.environment import describe, load_average
 from snippets.benchmarks.from_scratch import SCRATCH, time_scratch
 from snippets.benchmarks.grid import Grid, grid_for
 from snippets.benchmarks.harness import copy_peak, matmul_peak, time_variant
 from snippets.benchmarks.variants import ALL_VARIANTS
+from snippets.experiment import environment, finish, load_results, save_results
 
 RESULTS = Path(__file__).resolve().parent / "results"
 SCHEMA = 1
@@ -86,7 +85,7 @@ def run(device: torch.device, quick: bool = False, log: Callable[[str], None] = 
     """Measure everything in the grid for `device` and return the results (nothing is saved)."""
     start = time.perf_counter()
     grid: Grid = grid_for(device.type, quick)
-    env = describe(device)
+    env = environment(device)
     log(f"{env['device_name']} ({env['threads']} threads), torch {env['torch']}, grid {grid.name}")
     if device.type == "cuda":
         torch.backends.cudnn.benchmark = True  # let cuDNN pick its fastest algorithm per shape (during warm-up)
@@ -147,7 +146,7 @@ def run(device: torch.device, quick: bool = False, log: Callable[[str], None] = 
     peaks = {k: max(first[k], last[k], key=lambda p, k=k: p[rate.get(k, "tflops")]) for k in first}
     upsampling = [c if "error" in c else with_peak(c, peaks) for c in upsampling]
     components = [c if "error" in c else with_peak(c, peaks) for c in components]
-    env["load_average_end"] = load_average()
+    finish(env)
     return {
         "schema": SCHEMA,
         "environment": env,
@@ -185,17 +184,15 @@ def validate(results: dict) -> list[str]:
 
 
 def save(results: dict, path: Path) -> None:
-    """Write `results` as stable, readable JSON (keys sorted, floats as measured)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps(results, indent=1, sort_keys=True) + "\n")
+    save_results(results, path)
 
 
 def load(device_type: str) -> dict | None:
     """The saved results for `device_type`, or None when that run has not been made."""
     path = results_path(device_type)
-    if not path.is_file():
+    results = load_results(path)
+    if results is None:
         return None
-    results = json.loads(path.read_text())
     if problems := validate(results):
         raise ValueError(f"{path} is incomplete: {'; '.join(problems)}")
     return results

@@ -1,7 +1,5 @@
-"""The shape explorer's Python side: a torch oracle and config generators for its tests.
+"""The Shape explorer page's Python side: Dumoulin & Visin's numbered examples, and their table.
 
-The explorer itself is JavaScript (docs/javascripts/explorer/conv-shapes.js). These
-modules exist to check it: `oracle` asks torch what a configuration does, `configs`
-draws random configurations, `node` runs the JS module under Node on many at once,
-and `relationships` holds the numbered examples of Dumoulin & Visin (2016).
+The explorer itself is JavaScript (docs/javascripts/explorer/conv-shapes.js); the code
+that checks it against torch lives with the tests, in `tests/support/explorer/`.
 """

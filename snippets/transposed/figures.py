@@ -1,4 +1,4 @@
-"""Figures of the Transposed Convolution page: built by `python -m snippets.figures --only transposed`."""
+"""Figures of the Transposed Convolution page: built by `python -m tools.figures --only transposed`."""
 
 from __future__ import annotations
 

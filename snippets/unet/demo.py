@@ -12,9 +12,6 @@ on a quiet one; the load average at the start is recorded beside it.
 from __future__ import annotations
 
 import argparse
-import json
-import os
-import platform
 import sys
 import time
 from dataclasses import asdict, dataclass, replace
@@ -23,6 +20,7 @@ from pathlib import Path
 import torch
 from torch.utils.data import DataLoader, TensorDataset
 
+from snippets.experiment import environment, finish, save_results
 from snippets.unet.data import make_shapes
 from snippets.unet.model import UNet
 from snippets.unet.train import fit
@@ -95,17 +93,6 @@ def run(config: DemoConfig, progress: bool = True) -> dict:
     }
 
 
-def environment() -> dict:
-    return {
-        "torch": torch.__version__,
-        "python": platform.python_version(),
-        "threads": torch.get_num_threads(),
-        "cpu_count": os.cpu_count(),
-        "cpus_usable": len(os.sched_getaffinity(0)),  # fewer than cpu_count when pinned, e.g. by taskset
-        "load_average_at_start": round(os.getloadavg()[0], 1),  # the machine may be shared: say how busy
-    }
-
-
 ARMS = {
     "U-Net (skips, ConvTranspose2d)": {},
     "no skip connections": {"skip": False},
@@ -115,7 +102,7 @@ ARMS = {
 
 def ablation(config: DemoConfig, seeds: tuple[int, ...] = (0, 1, 2), progress: bool = True) -> dict:
     """Each arm trained with the same budget, data and seeds; only the architecture differs."""
-    env = environment()
+    env = environment(CPU)
     runs = []
     for seed in seeds:
         for arm, change in ARMS.items():
@@ -126,7 +113,7 @@ def ablation(config: DemoConfig, seeds: tuple[int, ...] = (0, 1, 2), progress: b
     for arm in ARMS:
         ious = [r["val_iou"] for r in runs if r["arm"] == arm]
         summary.append({"arm": arm, "mean": round(sum(ious) / len(ious), 4), "min": min(ious), "max": max(ious)})
-    return {"summary": summary, "runs": runs, "seeds": list(seeds), **env}
+    return {"summary": summary, "runs": runs, "seeds": list(seeds), "environment": finish(env)}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -143,18 +130,17 @@ def main(argv: list[str] | None = None) -> int:
         name = "ablation.json"
     else:
         torch.set_num_threads(config.threads)
-        env = environment()
-        result = {**run(config, progress=progress), **env}
+        env = environment(CPU)
+        result = {**run(config, progress=progress), "environment": finish(env)}
         met = result["val_iou"] >= TARGET_IOU and result["seconds"] <= TIME_BUDGET_S
         print(
             f"held-out IoU {result['val_iou']:.4f} in {result['seconds']:.1f} s on {env['threads']} threads "
-            f"(load average at start {env['load_average_at_start']}); "
+            f"(load average at start {env['load_average_start'][0]}); "
             f"IoU >= {TARGET_IOU} within {TIME_BUDGET_S:.0f} s: {met}"
         )
         name = "demo.json"
     if not args.quick:
-        RESULTS.mkdir(exist_ok=True)
-        (RESULTS / name).write_text(json.dumps(result, indent=1) + "\n")
+        save_results(result, RESULTS / name)
         print(f"saved {RESULTS / name}")
     return 0
 

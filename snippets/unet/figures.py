@@ -1,4 +1,4 @@
-"""Figures of the U-Net page: built by `python -m snippets.figures --only unet`.
+"""Figures of the U-Net page: built by `python -m tools.figures --only unet`.
 
 `training_curves` reads results/ablation.json (written by `python -m snippets.unet.demo --ablation`).
 `predictions` trains two small U-Nets once per process (functools.lru_cache), with and without skips.
@@ -101,6 +101,7 @@ def predictions(device: torch.device) -> Figure:
     alt="Training loss and held-out IoU per epoch for the U-Net with transposed-convolution upsampling, with bilinear "
     "upsampling, and without skip connections, averaged over three seeds. Both U-Nets pass IoU 0.9 by the "
     "second epoch and end near 0.97; the network without skips learns more slowly and levels off near 0.90",
+    data=("results/ablation.json",),
 )
 def training_curves(device: torch.device) -> Figure:
     result = json.loads((RESULTS / "ablation.json").read_text())

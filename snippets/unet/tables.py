@@ -1,16 +1,16 @@
 """The page's generated tables: each is computed, checked, and returned as Markdown.
 
-Called by `python -m snippets.sync` (no arguments); each raises if torch disagrees.
+Called by `python -m tools.sync` (no arguments); each raises if torch disagrees.
 """
 
 from __future__ import annotations
 
 import itertools
-import json
 
 import torch
 from torch import nn
 
+from snippets.experiment import load_results
 from snippets.unet.demo import RESULTS, TARGET_IOU, TIME_BUDGET_S, DemoConfig
 from snippets.unet.layer_table import LayerRow, layer_summary, markdown_table
 from snippets.unet.model import UNet
@@ -137,25 +137,25 @@ def original_unet_table(size: int = 572, depth: int = 4) -> str:
 
 
 def load_result(name: str) -> dict:
-    path = RESULTS / name
-    if not path.is_file():
+    result = load_results(RESULTS / name)
+    if result is None:
         command = "python -m snippets.unet.demo" + (" --ablation" if name == "ablation.json" else "")
-        raise FileNotFoundError(f"{path} is missing; run: {command}")
-    return json.loads(path.read_text())
+        raise FileNotFoundError(f"{RESULTS / name} is missing; run: {command}")
+    return result
 
 
 def demo_table() -> str:
     """The full demo's measured time and held-out IoU, from results/demo.json."""
     r = load_result("demo.json")
-    c = r["config"]
+    c, env = r["config"], r["environment"]
     met = r["val_iou"] >= TARGET_IOU and r["seconds"] <= TIME_BUDGET_S
     rows = [
         ("held-out IoU", f"**{r['val_iou']:.3f}** (target ≥ {TARGET_IOU})"),
         ("wall-clock time, data generation included", f"**{r['seconds']:.1f} s** (budget {TIME_BUDGET_S:.0f} s)"),
         ("requirement met", "yes" if met else "**no**"),
-        ("torch threads / usable CPUs", f"{r['threads']} / {r['cpus_usable']}"),
-        ("load average when it started", f"{r['load_average_at_start']}"),
-        ("torch", r["torch"]),
+        ("torch threads / usable CPUs", f"{env['threads']} / {env['usable_cpus']}"),
+        ("load average when it started", f"{env['load_average_start'][0]}"),
+        ("torch", env["torch"]),
         (
             "model",
             f'UNet(depth={c["depth"]}, base_channels={c["base_channels"]}, upsample="{c["upsample"]}"), '

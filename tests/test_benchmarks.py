@@ -10,7 +10,7 @@ import torch
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from snippets import bench
+from snippets.benchmarks import __main__ as cli
 from snippets.benchmarks import figures, from_scratch, grid, harness, report, run, variants
 
 CPU = torch.device("cpu")
@@ -114,7 +114,7 @@ def test_bad_arguments_name_the_parameter() -> None:
     with pytest.raises(ValueError, match="device_type"):
         grid.grid_for("tpu")
     with pytest.raises(SystemExit, match="--threads"):
-        bench.main(["--device", "cpu", "--quick", "--threads", "0"])
+        cli.main(["--device", "cpu", "--quick", "--threads", "0"])
 
 
 def test_the_cpu_grids_never_measure_tf32() -> None:
@@ -183,7 +183,7 @@ def test_the_page_says_gpu_pending_until_gpu_results_exist(
 
 def test_the_saved_results_are_complete() -> None:
     saved = [d for d in report.DEVICES if run.results_path(d).is_file()]
-    assert "cpu" in saved, "no CPU results: run python -m snippets.bench --device cpu"
+    assert "cpu" in saved, "no CPU results: run python -m snippets.benchmarks --device cpu"
     for device in saved:
         results = run.load(device)
         assert results["environment"]["device"] == device
@@ -191,7 +191,7 @@ def test_the_saved_results_are_complete() -> None:
 
 
 def test_figures_draw_from_results_at_the_promised_size(quick: dict) -> None:
-    from snippets.figures import png_bytes
+    from tools.figures import png_bytes
 
     for kind, draw in (("times", figures.times_figure), ("roofline", figures.roofline_figure)):
         fig = draw(quick)

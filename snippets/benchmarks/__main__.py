@@ -1,4 +1,4 @@
-"""Benchmark the ×2 upsampling choices and the site's from-scratch convolutions: `python -m snippets.bench`.
+"""Benchmark the ×2 upsampling choices and the site's from-scratch convolutions: `python -m snippets.benchmarks`.
 
 It times, with `torch.utils.benchmark`, every upsampling variant of `snippets.benchmarks.variants`
 over the grid of `snippets.benchmarks.grid` (sizes, fp32/TF32/bf16, contiguous/channels_last,
@@ -8,12 +8,12 @@ from-scratch convolutions as ratios to F.conv2d / F.conv_transpose2d.
 A full run saves `snippets/benchmarks/results/<device>.json` and prints its tables. The page
 is then rebuilt from the saved file:
 
-    python -m snippets.bench --device cuda
-    python -m snippets.figures --only benchmarks
-    python -m snippets.sync --only benchmarks
+    python -m snippets.benchmarks --device cuda
+    python -m tools.figures --only benchmarks
+    python -m tools.sync --only benchmarks
 
 Usage:
-    python -m snippets.bench [--device auto|cpu|cuda] [--quick] [--threads N] [--out PATH]
+    python -m snippets.benchmarks [--device auto|cpu|cuda] [--quick] [--threads N] [--out PATH]
 
 `--quick` runs a tiny grid in seconds (a smoke test of every case, not a measurement): on one
 CPU thread unless `--threads` says otherwise, so that a busy machine cannot stall it, and it
@@ -26,7 +26,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from snippets.figures import pick_device
+from snippets.experiment import pick_device
 
 
 def main(argv: list[str] | None = None) -> int:

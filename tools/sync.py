@@ -23,9 +23,9 @@ jupytext) and written under the block as a `~~~text` fence, which pytest-codeblo
 does not collect. The notebooks go to `docs/notebooks/<page>.ipynb`.
 
 Usage:
-    python -m snippets.sync            # rewrite pages and notebooks
-    python -m snippets.sync --check    # exit 1 if anything is out of date (no execution)
-    python -m snippets.sync --only convolution   # one page
+    python -m tools.sync            # rewrite pages and notebooks
+    python -m tools.sync --check    # exit 1 if anything is out of date (no execution)
+    python -m tools.sync --only convolution   # one page
 """
 
 from __future__ import annotations
@@ -38,13 +38,13 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from snippets.notebooks import execute_notebook, page_to_notebook, write_notebook
+from tools.notebooks import execute_notebook, page_to_notebook, write_notebook
 
 ROOT = Path(__file__).resolve().parent.parent
 DOCS = ROOT / "docs"
 PACKAGE = ROOT / "snippets"
 NOTEBOOKS = DOCS / "notebooks"
-FIX_COMMAND = "python -m snippets.sync"
+FIX_COMMAND = "python -m tools.sync"
 
 SNIPPET_RE = re.compile(
     r"(?P<open><!-- snippet: (?P<refs>[^>]+?) -->\n)(?P<body>.*?)(?P<close><!-- /snippet -->)",

@@ -9,7 +9,7 @@ import subprocess
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parent.parent.parent
+ROOT = Path(__file__).resolve().parents[3]
 MODULE = ROOT / "docs" / "javascripts" / "explorer" / "conv-shapes.js"
 RUNNER = Path(__file__).with_name("run_module.mjs")
 

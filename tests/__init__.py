@@ -1,0 +1,1 @@
+"""The test suite. `tests/support/` holds code that only tests use."""

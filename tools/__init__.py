@@ -1,0 +1,1 @@
+"""The tools that build the site from `snippets/`: sync, figures, notebooks and the MkDocs hooks."""
