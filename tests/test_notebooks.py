@@ -13,7 +13,7 @@ PAGES = [p for p in sync.pages() if sync.has_code(p.read_text())]
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("page", PAGES, ids=[p.stem for p in PAGES])
+@pytest.mark.parametrize("page", PAGES, ids=[sync.page_id(p) for p in PAGES])
 def test_notebook_runs_and_prints_what_the_page_shows(page: Path) -> None:
     nb_text = sync.notebook_path(page).read_text()
     blocks = sync.page_blocks(page.read_text())
@@ -22,5 +22,5 @@ def test_notebook_runs_and_prints_what_the_page_shows(page: Path) -> None:
     for block, output in zip(blocks, outputs, strict=True):
         assert output == block.output, (
             f"{page.name}: block {block.refs!r} prints\n{output}\nbut the page shows\n{block.output}\n"
-            f"Update the page with: {sync.FIX_COMMAND} --only {page.stem}"
+            f"Update the page with: {sync.FIX_COMMAND} --only {sync.page_id(page)}"
         )

@@ -7,6 +7,7 @@ shows, and executing it gives the output each block prints.
 
 from __future__ import annotations
 
+import posixpath
 import re
 from pathlib import Path
 
@@ -23,8 +24,8 @@ _ATTR_LIST = re.compile(r"\{\s*[#.:][^}\n]*\}")
 _ADMONITION = re.compile(
     r"^(?P<kind>!!!|\?\?\?\+?) (?P<type>\w+)(?: \"(?P<title>[^\"]*)\")?\n(?P<body>(?:^(?: {4}.*|)\n)+)", re.M
 )
-_PAGE_LINK = re.compile(r"\]\((?P<page>[\w-]+)\.md(?P<anchor>#[\w-]*)?\)")
-_NOTEBOOK_LINK = re.compile(r"\]\(notebooks/(?P<name>[\w-]+\.ipynb)\)")
+_PAGE_LINK = re.compile(r"\]\((?P<target>[\w./-]+)\.md(?P<anchor>#[\w-]*)?\)")
+_NOTEBOOK_LINK = re.compile(r"\]\((?:[\w./-]*/)?(?P<name>[\w-]+\.ipynb)\)")
 
 
 def _tilde_to_backticks(text: str) -> str:
@@ -45,15 +46,38 @@ def _admonition(m: re.Match[str]) -> str:
     return f"> **{title}**\n>\n{quoted}\n\n"
 
 
-def clean_markdown(text: str) -> str:
+def page_url(page_id: str) -> str:
+    """The site's URL folder of a page: `convolution/index` -> `convolution/`, `index` -> ``."""
+    parts = page_id.split("/")
+    if parts[-1] == "index":
+        parts = parts[:-1]
+    return "/".join(parts) + "/" if parts else ""
+
+
+def site_link(page_id: str, target: str) -> str:
+    """A page's relative link to `target` (.md, without it), as seen from the page's notebook on
+    the site, at `notebooks/<page_id>/`."""
+    here = posixpath.dirname(page_id)
+    target_id = posixpath.normpath(posixpath.join(here, target))
+    rel = posixpath.relpath(page_url(target_id) or ".", f"notebooks/{page_id}")
+    return rel if rel.endswith("/") else rel + "/"
+
+
+_DETAILS = re.compile(r"^/// details \| (?P<title>.*)\n(?:    .*\n)*\n?", re.M)
+
+
+def clean_markdown(text: str, page_id: str = "index") -> str:
     """The page's Markdown without what only the website understands."""
     text = _OUTPUT.sub("", text)  # the notebook prints its own output
     text = _COMMENT.sub("", text)  # snippet markers and pytest-codeblocks directives
     text = _IMAGE.sub(lambda m: f"*Figure: {m['alt']} (shown on the web page).*", text)
     text = _ADMONITION.sub(_admonition, text)
+    # A collapsed block (`/// details | title` ... `///`) becomes a bold title; its body stays.
+    text = _DETAILS.sub(lambda m: f"**{m['title']}**\n\n", text)
+    text = re.sub(r"^///[ \t]*$\n?", "", text, flags=re.M)
     text = _ATTR_LIST.sub("", text)
     # Links to other pages point at the site's pages, from notebooks/<page>/ on the site.
-    text = _PAGE_LINK.sub(lambda m: f"](../../{m['page']}/{m['anchor'] or ''})", text)
+    text = _PAGE_LINK.sub(lambda m: f"]({site_link(page_id, m['target'])}{m['anchor'] or ''})", text)
     # A page's link to its own notebook: the .ipynb sits beside the notebook (in the repo,
     # and on the site, where mkdocs-jupyter copies it beside the rendered page).
     text = _NOTEBOOK_LINK.sub(r"](\g<name>)", text)
@@ -66,9 +90,10 @@ def clean_markdown(text: str) -> str:
     return "".join(p if i % 2 else re.sub(r"\n{3,}", "\n\n", p) for i, p in enumerate(parts))
 
 
-def page_to_notebook(page_text: str, name: str) -> str:
+def page_to_notebook(page_text: str, page_id: str) -> str:
     """The notebook of a page, as the exact JSON text that is committed."""
-    nb = jupytext.reads(clean_markdown(page_text), fmt="md")
+    nb = jupytext.reads(clean_markdown(page_text, page_id), fmt="md")
+    name = page_id.replace("/", "-")
     nb.metadata = {"kernelspec": dict(KERNELSPEC), "language_info": {"name": "python"}}
     for i, cell in enumerate(nb.cells):
         cell.metadata = {}

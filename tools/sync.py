@@ -3,7 +3,7 @@
 `snippets/` is the single source of the code on the site. A page names what it shows
 with markers, and this command fills in the text between them:
 
-    <!-- snippet: convolution.examples:article_example -->
+    <!-- snippet: convolution.examples.output_size:use -->
     ...a ```python block, and its real printed output, written here...
     <!-- /snippet -->
 
@@ -16,22 +16,31 @@ of the module, between `# --8<-- [start:name]` and `# --8<-- [end:name]` comment
 or a top-level function or class, shown with its decorators. Several references in one
 marker, separated by spaces, make one block.
 
+Pages are `docs/**/*.md`. A guide chapter is a folder, `docs/<chapter>/`, of short pages,
+and the page `docs/<chapter>/<page>.md` takes its blocks from the examples module
+`snippets/<chapter>/examples/<page>.py` (the contract is checked by `tools.contract`).
+
 Python blocks after a page's first are marked `<!--pytest-codeblocks:cont-->`, so that
 `pytest --codeblocks` runs a page in order as one script, as a reader does. Printed
 output is captured by executing the page's notebook (generated from the page by
 jupytext) and written under the block as a `~~~text` fence, which pytest-codeblocks
 does not collect. The notebooks go to `docs/notebooks/<page>.ipynb`.
 
+When a run changes what a block prints, the change is shown as a diff. A change to a
+*claim line*, one that prints `True` or `False`, is refused unless `--accept-claims`
+is given: a regression that flips a claim must not slip onto the page by a re-sync.
+
 Usage:
     python -m tools.sync            # rewrite pages and notebooks
-    python -m tools.sync --check    # exit 1 if anything is out of date (no execution)
-    python -m tools.sync --only convolution   # one page
+    python -m tools.sync --check    # exit 1 if anything is out of date or breaks the contract (no execution)
+    python -m tools.sync --only convolution/output_size   # one page (or --only convolution: a chapter)
 """
 
 from __future__ import annotations
 
 import argparse
 import ast
+import difflib
 import importlib
 import re
 import sys
@@ -58,10 +67,16 @@ SECTION_START = re.compile(r"^\s*# --8<-- \[start:(?P<name>[\w-]+)\]\s*$")
 SECTION_END = re.compile(r"^\s*# --8<-- \[end:(?P<name>[\w-]+)\]\s*$")
 CONT = "<!--pytest-codeblocks:cont-->"
 OUTPUT_FENCE = '~~~text title="Output"'
+# A claim line prints a truth value: the page's argument rests on it.
+CLAIM = re.compile(r"\b(True|False)\b")
 
 
 class SnippetError(ValueError):
     """A marker names a module, section or object that does not exist."""
+
+
+class ClaimChanged(RuntimeError):
+    """A re-run flipped, added or removed a claim line; refused without --accept-claims."""
 
 
 @dataclass(frozen=True)
@@ -80,25 +95,27 @@ def module_path(module: str) -> Path:
     return path
 
 
+def sections(source: str) -> dict[str, str]:
+    """Every section of a module, in order: name -> the lines between its markers."""
+    found: dict[str, list[str]] = {}
+    open_: list[str] = []
+    for line in source.splitlines():
+        start, end = SECTION_START.match(line), SECTION_END.match(line)
+        if start:
+            found.setdefault(start["name"], [])
+            open_.append(start["name"])
+        elif end:
+            if end["name"] in open_:
+                open_.remove(end["name"])
+        else:  # a nested section's lines belong to every open section; its markers to none
+            for name in open_:
+                found[name].append(line)
+    return {name: "\n".join(lines).strip("\n") for name, lines in found.items()}
+
+
 def read_section(source: str, name: str) -> str | None:
     """The lines between the start and end markers of section `name`, or None."""
-    lines = source.splitlines()
-    inside = False
-    found = False
-    out: list[str] = []
-    for line in lines:
-        start, end = SECTION_START.match(line), SECTION_END.match(line)
-        if start and start["name"] == name:
-            inside, found = True, True
-            continue
-        if end and end["name"] == name:
-            inside = False
-            continue
-        if inside and not (start or end):  # nested markers of other sections are not shown
-            out.append(line)
-    if not found:
-        return None
-    return "\n".join(out).strip("\n")
+    return sections(source).get(name)
 
 
 def read_object(source: str, name: str) -> str | None:
@@ -188,11 +205,28 @@ def fill(text: str, outputs: list[str] | None = None) -> str:
 
 
 def pages() -> list[Path]:
-    return sorted(DOCS.glob("*.md"))
+    """Every page of the site, in a stable order."""
+    return sorted(DOCS.rglob("*.md"))
+
+
+def page_id(page: Path) -> str:
+    """`docs/convolution/output_size.md` -> `convolution/output_size`; `docs/index.md` -> `index`."""
+    return page.relative_to(DOCS).with_suffix("").as_posix()
 
 
 def notebook_path(page: Path) -> Path:
-    return NOTEBOOKS / f"{page.stem}.ipynb"
+    return NOTEBOOKS / f"{page_id(page)}.ipynb"
+
+
+def examples_module(page: Path) -> str | None:
+    """The examples module of a page (`chapter.examples.page`, or a one-page chapter's
+    `chapter.examples`), or None when it has none."""
+    parts = page_id(page).split("/")
+    candidates = [f"{parts[0]}.examples.{parts[1]}"] if len(parts) == 2 else [f"{parts[0]}.examples"]
+    for module in candidates:
+        if PACKAGE.joinpath(*module.split(".")).with_suffix(".py").is_file():
+            return module
+    return None
 
 
 def has_code(text: str) -> bool:
@@ -214,8 +248,16 @@ def stray_fences(text: str) -> list[int]:
     return stray
 
 
+def indented_snippets(text: str) -> list[int]:
+    """Line numbers of snippet markers that are indented: pytest-codeblocks would skip their
+    block silently. A collapsed block uses the `/// details` syntax, whose body is not indented."""
+    return [text.count("\n", 0, m.start()) + 1 for m in re.finditer(r"^[ \t]+<!-- snippet:", text, re.M)]
+
+
 def check_page(page: Path) -> list[str]:
     """What is out of date on one page and its notebook (nothing is executed)."""
+    from tools.contract import check_page_contract
+
     problems = []
     text = page.read_text()
     rel = page.relative_to(ROOT)
@@ -226,50 +268,118 @@ def check_page(page: Path) -> list[str]:
         problems.append(f"{rel}: {e}")
     if lines := stray_fences(text):
         problems.append(f"{rel}: ``` fences not written by a snippet marker at lines {lines}")
+    if lines := indented_snippets(text):
+        problems.append(f"{rel}: indented snippet markers at lines {lines} (use a `/// details` block)")
     nb = notebook_path(page)
     if has_code(text):
-        expected = page_to_notebook(text, page.stem)
+        expected = page_to_notebook(text, page_id(page))
         if not nb.is_file():
             problems.append(f"{nb.relative_to(ROOT)} is missing")
         elif nb.read_text() != expected:
             problems.append(f"{nb.relative_to(ROOT)} differs from its page")
+    problems += check_page_contract(page)
     return problems
 
 
-def sync_page(page: Path, execute: bool = True) -> bool:
-    """Rewrite one page and its notebook; True if anything changed."""
+def output_diff(page: Path, old: list[Block], new: list[str]) -> str:
+    """A unified diff of every block whose output changed (empty when none did)."""
+    parts = []
+    for i, (block, output) in enumerate(zip(old, new, strict=True)):
+        if block.output != output:
+            name = f"{page_id(page)} block {i + 1} ({block.refs})"
+            parts += difflib.unified_diff(
+                block.output.splitlines(keepends=True),
+                output.splitlines(keepends=True),
+                fromfile=f"{name}, on the page",
+                tofile=f"{name}, now",
+            )
+    return "".join(parts)
+
+
+def claim_changes(old: list[Block], new: list[str]) -> list[str]:
+    """Claim lines that a new run flips, adds or removes, block by block (a block shown for the
+    first time, with no output on the page yet, has nothing to change)."""
+    changes = []
+    for block, output in zip(old, new, strict=True):
+        if not block.output:
+            continue
+        before = [line for line in block.output.splitlines() if CLAIM.search(line)]
+        after = [line for line in output.splitlines() if CLAIM.search(line)]
+        if [CLAIM.findall(line) for line in before] != [CLAIM.findall(line) for line in after]:
+            gone = [f"  - {line}" for line in before if line not in after]
+            came = [f"  + {line}" for line in after if line not in before]
+            changes.append(f"{block.refs}:\n" + "\n".join(gone + came))
+    return changes
+
+
+def sync_page(page: Path, execute: bool = True, accept_claims: bool = False) -> bool:
+    """Rewrite one page and its notebook; True if anything changed.
+
+    Raises ClaimChanged, and writes nothing, when a claim line would change and
+    `accept_claims` is False.
+    """
     before = page.read_text()
     text = fill(before)
     if has_code(text) and execute:
-        nb_text = page_to_notebook(text, page.stem)
+        nb_text = page_to_notebook(text, page_id(page))
         outputs = execute_notebook(nb_text)
+        shown = page_blocks(text)
+        if diff := output_diff(page, shown, outputs):
+            print(diff, end="" if diff.endswith("\n") else "\n")
+        if (changes := claim_changes(shown, outputs)) and not accept_claims:
+            raise ClaimChanged(
+                f"{page.relative_to(ROOT)}: a claim line changed; the page was not written.\n"
+                + "\n".join(changes)
+                + "\nIf the new claim is right, rerun with --accept-claims."
+            )
         text = fill(text, outputs)
     changed = text != before
     if changed:
         page.write_text(text)
     if has_code(text):
-        changed |= write_notebook(notebook_path(page), page_to_notebook(text, page.stem))
+        changed |= write_notebook(notebook_path(page), page_to_notebook(text, page_id(page)))
     return changed
 
 
+def select(only: list[str] | None) -> list[Path]:
+    """The pages named by --only: a page id (`convolution/output_size`) or a chapter (`convolution`)."""
+    chosen = [p for p in pages() if not only or any(page_id(p) == o or page_id(p).startswith(o + "/") for o in only)]
+    if only and not chosen:
+        raise SystemExit(f"--only {only}: no such page or chapter")
+    return chosen
+
+
 def main(argv: list[str] | None = None) -> int:
+    from tools.contract import check_modules
+
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--check", action="store_true", help="report drift, write nothing")
-    parser.add_argument("--only", action="append", help="page stem, e.g. convolution")
+    parser.add_argument("--check", action="store_true", help="report drift and contract problems, write nothing")
+    parser.add_argument("--only", action="append", help="a page id or a chapter, e.g. convolution/output_size")
     parser.add_argument("--no-exec", action="store_true", help="do not re-run code for outputs")
+    parser.add_argument("--accept-claims", action="store_true", help="write outputs even where a claim line changed")
     args = parser.parse_args(argv)
-    selected = [p for p in pages() if not args.only or p.stem in args.only]
+    selected = select(args.only)
     if args.check:
         problems = [msg for page in selected for msg in check_page(page)]
+        if not args.only:
+            problems += check_modules()
         for msg in problems:
             print(msg)
         if problems:
-            print(f"\nFix with: {FIX_COMMAND}")
+            print(f"\nFix with: {FIX_COMMAND} (see the README's contract for examples modules)")
         return 1 if problems else 0
+    refused = []
     for page in selected:
-        changed = sync_page(page, execute=not args.no_exec)
+        try:
+            changed = sync_page(page, execute=not args.no_exec, accept_claims=args.accept_claims)
+        except ClaimChanged as e:
+            refused.append(str(e))
+            print(f"REFUSED {page.relative_to(ROOT)}")
+            continue
         print(f"{'updated' if changed else 'ok     '} {page.relative_to(ROOT)}")
-    return 0
+    for message in refused:
+        print("\n" + message, file=sys.stderr)
+    return 1 if refused else 0
 
 
 if __name__ == "__main__":
