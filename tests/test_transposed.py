@@ -9,6 +9,7 @@ import torch.nn.functional as F
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
+from snippets.convolution.checks import pair
 from snippets.transposed import tables
 from snippets.transposed.checkerboard import (
     bilinear_conv_transpose2d,
@@ -18,7 +19,7 @@ from snippets.transposed.checkerboard import (
     overlap_counts_1d,
     resize_conv,
 )
-from snippets.transposed.checks import check_args, pair
+from snippets.transposed.checks import check_args
 from snippets.transposed.shapes import conv_output_size, conv_transpose_output_size
 from snippets.transposed.views import (
     conv_matrix,
@@ -32,13 +33,8 @@ VIEWS = [conv_transpose2d_scatter, conv_transpose2d_matrix, conv_transpose2d_gra
 FAST = settings(max_examples=50, deadline=None)
 
 
-@pytest.fixture(autouse=True, scope="module")
-def one_thread():
-    """The tensors here are tiny: with several threads, waking them costs more than the work."""
-    before = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(before)
+# Small tensors: with several threads, waking them costs more than the work.
+pytestmark = pytest.mark.usefixtures("one_thread")
 
 
 def f64(*shape: int, generator: torch.Generator | None = None) -> torch.Tensor:
@@ -143,7 +139,7 @@ def test_torchs_output_padding_error_says_what_the_page_shows() -> None:
 
 def test_worked_shapes_table_is_checked_against_torch(monkeypatch: pytest.MonkeyPatch) -> None:
     table = tables.worked_shapes()
-    assert table.count("\n") == len(tables.WORKED) + 1  # header, rule, one row per configuration
+    assert table.count("\n") == len(tables.WORKED) + 2  # header, rule, one line per configuration
     assert "| 28 | `kernel_size=3, stride=1, padding=1` | 27 − 2 + 2 + 0 + 1 = **28** | 28 |" in table
     # The table must fail when the formula disagrees with torch.
     monkeypatch.setattr(tables, "conv_transpose_output_size", lambda *args: 3)
@@ -188,11 +184,18 @@ def test_bad_input_names_the_parameter(view, name, input_shape, weight_shape, kw
         assert torch_refuses(lambda: F.conv_transpose2d(x, w, **kwargs))
 
 
-def test_pair_accepts_what_torch_accepts() -> None:
+def test_pair_accepts_what_torch_accepts_and_refuses_what_it_refuses() -> None:
     assert pair(2, "stride") == (2, 2)
     assert pair((1, 3), "stride") == pair([1, 3], "stride") == (1, 3)
-    with pytest.raises(ValueError, match="stride"):
-        pair((1, 2, 3), "stride")
+    x, w = torch.randn(1, 1, 5, 5), torch.randn(1, 1, 3, 3)
+    for bad in [(1, 2, 3), True, (True, 2), 2.0]:
+        with pytest.raises(ValueError, match="stride"):
+            pair(bad, "stride")
+        if not isinstance(bad, tuple) or len(bad) == 2:  # torch's argument parser: a TypeError
+            with pytest.raises(TypeError):
+                F.conv2d(x, w, stride=bad)
+            with pytest.raises(TypeError):
+                F.conv_transpose2d(x, w, stride=bad)
 
 
 @settings(max_examples=100, deadline=None)

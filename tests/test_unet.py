@@ -24,13 +24,8 @@ from snippets.unet.train import bce_dice_loss, dice_loss, evaluate, fit, iou_sco
 FAST = settings(max_examples=40, deadline=None)
 
 
-@pytest.fixture(autouse=True, scope="module")
-def one_thread():
-    """The tensors here are small: with several threads, waking them costs more than the work."""
-    before = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(before)
+# Small tensors: with several threads, waking them costs more than the work.
+pytestmark = pytest.mark.usefixtures("one_thread")
 
 
 # ---------------------------------------------------------------------------------------------

@@ -37,7 +37,7 @@ from snippets.augmentation.dataset import SegmentationDataset, make_scenes
 from snippets.augmentation.transforms import JointTransform
 from snippets.experiment import environment, finish, save_results
 from snippets.unet.model import UNet
-from snippets.unet.train import fit, iou_score
+from snippets.unet.train import evaluate, fit
 
 RESULTS = Path(__file__).resolve().parent / "results" / "ablation.json"
 
@@ -126,11 +126,9 @@ class Foreground(Dataset):
 
 
 @torch.no_grad()
-def test_iou(model: torch.nn.Module, images: torch.Tensor, masks: torch.Tensor) -> float:
-    """IoU of the foreground, pooled over the whole test set (model in eval mode)."""
-    model.eval()
-    logits = torch.cat([model(batch) for batch in images.split(64)])
-    return iou_score(logits, (masks > 0).float()[:, None])
+def foreground_iou(model: torch.nn.Module, images: torch.Tensor, labels: torch.Tensor) -> float:
+    """IoU of the foreground (every label > 0), pooled over the whole test set."""
+    return evaluate(model, (images, (labels > 0).float()[:, None]), torch.device("cpu"))
 
 
 def run_arm(augment: bool, seed: int, data: dict[str, tuple[torch.Tensor, torch.Tensor]], s: Settings) -> dict:
@@ -155,7 +153,7 @@ def run_arm(augment: bool, seed: int, data: dict[str, tuple[torch.Tensor, torch.
         "seed": seed,
         "train_seconds": round(seconds, 1),
         "final_train_loss": round(history["loss"][-1], 4),
-        **{f"iou_{name}": round(test_iou(model, *data[name]), 4) for name in TEST_SETS},
+        **{f"iou_{name}": round(foreground_iou(model, *data[name]), 4) for name in TEST_SETS},
     }
 
 

@@ -7,6 +7,7 @@ import re
 from snippets.augmentation.ablation import RESULTS, TEST_SETS
 from snippets.augmentation.transforms import BILINEAR, CATALOG, image_interpolation, mask_handling
 from snippets.experiment import busy_note, load_results
+from snippets.markdown import table
 
 TEST_SET_TITLES = {
     "clean": "clean",
@@ -21,10 +22,7 @@ def augmentation_table() -> str:
 
     `mask_handling` raises if torchvision treats the mask otherwise than the row's kind claims.
     """
-    lines = [
-        "| Transform | What it does | Kind | Applied to the mask? | Benefit | Do not use it when |",
-        "|---|---|---|---|---|---|",
-    ]
+    rows = []
     for aug in CATALOG:
         # Break the class name only between its words, not anywhere, in a narrow column.
         cls = re.sub(r"(?<=[a-z])(?=[A-Z])", "<wbr>", type(aug.make(24, BILINEAR)).__name__)
@@ -34,8 +32,9 @@ def augmentation_table() -> str:
             # A flip moves whole pixels: "nearest" holds, but there is nothing to interpolate.
             mask = f"{mask} (image: {interp})" if interp else "Yes, same draw; exact (pixels only move)"
         cells = [f"{aug.name}<br><code>v2.<wbr>{cls}</code>", aug.does, aug.kind, mask, aug.benefit, aug.avoid_when]
-        lines.append("| " + " | ".join(cells) + " |")
-    return "\n".join(lines)
+        rows.append(cells)
+    header = ["Transform", "What it does", "Kind", "Applied to the mask?", "Benefit", "Do not use it when"]
+    return table(header, rows, "llllll")
 
 
 def load_ablation() -> dict:
@@ -49,13 +48,13 @@ def ablation_table() -> str:
     """Mean IoU (min-max over seeds) per arm and test set, from results/ablation.json, and how it was run."""
     result = load_ablation()
     rows = {row["arm"]: row for row in result["summary"]}
-    header = "| Training | " + " | ".join(TEST_SET_TITLES[name] for name in TEST_SETS) + " |"
-    lines = [header, "|---|" + "---:|" * len(TEST_SETS)]
-    for arm, row in rows.items():
-        cells = [f"{row[n]['mean']:.3f}<br>({row[n]['min']:.3f}–{row[n]['max']:.3f})" for n in TEST_SETS]
-        lines.append(f"| {arm} | " + " | ".join(cells) + " |")
+    body = [
+        [arm, *(f"{row[n]['mean']:.3f}<br>({row[n]['min']:.3f}–{row[n]['max']:.3f})" for n in TEST_SETS)]
+        for arm, row in rows.items()
+    ]
     gain = [rows["with augmentation"][n]["mean"] - rows["no augmentation"][n]["mean"] for n in TEST_SETS]
-    lines.append("| *difference* | " + " | ".join(f"*{g:+.3f}*".replace("-", "−") for g in gain) + " |")
+    body.append(["*difference*", *(f"*{g:+.3f}*".replace("-", "−") for g in gain)])
+    lines = [table(["Training", *(TEST_SET_TITLES[name] for name in TEST_SETS)], body)]
     s = result["settings"]
     seeds = ", ".join(str(seed) for seed in s["seeds"])
     env = result["environment"]
@@ -63,7 +62,6 @@ def ablation_table() -> str:
     if busy := busy_note(env):
         load += ". " + busy
     lines += [
-        "",
         f"Mean IoU of the foreground over {s['n_test']} test scenes, per test set, and in brackets the "
         f"minimum–maximum over the seeds {seeds}. "
         f"{s['n_train']} training scenes of {s['size']}×{s['size']} pixels; {s['epochs']} epochs of batches of "

@@ -18,6 +18,7 @@ from torch.utils.flop_counter import FlopCounterMode
 from snippets.benchmarks.run import load
 from snippets.benchmarks.variants import COMPONENTS, UPSAMPLERS, Variant, check_nearest_conv_equivalence
 from snippets.experiment import busy_note
+from snippets.markdown import table
 
 DEVICES = ("cpu", "cuda")
 DEVICE_TITLE = {"cpu": "CPU", "cuda": "GPU"}
@@ -61,15 +62,6 @@ def size_label(n: int, c: int, h: int, w: int) -> str:
 
 def column_label(precision: str, fmt: str) -> str:
     return f"{PRECISION_LABEL[precision]} · {fmt}"
-
-
-def table(header: list[str], rows: Iterable[list[str]], align: str | None = None) -> str:
-    """A Markdown table; `align` is one character per column, 'l' or 'r' (default: first left)."""
-    align = align or "l" + "r" * (len(header) - 1)
-    rule = ["---" if a == "l" else "--:" for a in align]
-    lines = ["| " + " | ".join(header) + " |", "| " + " | ".join(rule) + " |"]
-    lines += ["| " + " | ".join(row) + " |" for row in rows]
-    return "\n".join(lines) + "\n"
 
 
 def indent(text: str, spaces: int = 4) -> str:

@@ -109,11 +109,6 @@ class Variant:
         steps = self.steps(n, c, h, w)
         return itemsize * sum(s.read + s.written + s.weights for s in steps)
 
-    @property
-    def compute_bound_candidate(self) -> bool:
-        """Has conv FLOPs to report (memory-bound components report GB/s instead)."""
-        return self.macs(1, 1, 1, 1) > 0
-
 
 def _upsample_conv(mode: str) -> Callable[[int], nn.Module]:
     def build(c: int) -> nn.Module:

@@ -32,13 +32,19 @@ class Conv2dGeometry:
     output_size: tuple[int, int]  # (H_out, W_out)
 
 
-def as_pair(value: int | tuple[int, int], name: str) -> tuple[int, int]:
-    """An int means the same for height and width; a pair is (h, w)."""
-    values = value if isinstance(value, tuple | list) else (value, value)
+def pair(value: int | tuple[int, int], name: str) -> tuple[int, int]:
+    """(h, w) from an int or a pair of ints, as torch's `_pair` makes it.
+
+    Like torch's convolutions, it refuses a bool or a float, which Python would
+    otherwise let through as a number.
+    """
+    values = (
+        tuple(value) if isinstance(value, tuple | list) else (value, value)
+    )
     ints = all(isinstance(v, int) and not isinstance(v, bool) for v in values)
     if len(values) != 2 or not ints:
         raise ValueError(
-            f"{name} must be an int or a pair (h, w), got {value!r}"
+            f"{name} must be an int or a pair of ints (h, w), got {value!r}"
         )
     return values[0], values[1]
 
@@ -65,7 +71,7 @@ def resolve_padding(
             "padding must be an int, a pair, 'valid' or 'same', "
             f"got {padding!r}"
         )
-    ph, pw = as_pair(padding, "padding")
+    ph, pw = pair(padding, "padding")
     if ph < 0 or pw < 0:
         raise ValueError(f"padding must be >= 0, got {padding!r}")
     return (ph, ph), (pw, pw)
@@ -99,8 +105,8 @@ def conv2d_geometry(
     batch = input.shape[0] if batched else 1
     in_channels, height, width = input.shape[-3:]
     out_channels, weight_in, kh, kw = weight.shape
-    stride = as_pair(stride, "stride")
-    dilation = as_pair(dilation, "dilation")
+    stride = pair(stride, "stride")
+    dilation = pair(dilation, "dilation")
     if min(stride) < 1:
         raise ValueError(f"stride must be >= 1, got {stride}")
     if min(dilation) < 1:

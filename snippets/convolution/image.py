@@ -28,3 +28,9 @@ def grace_hopper(shrink: int = 4) -> torch.Tensor:
     grey = rgb @ torch.tensor([0.299, 0.587, 0.114])  # ITU-R BT.601 luma
     # average shrink × shrink blocks: a smaller photo
     return F.avg_pool2d(grey[None, None], shrink)
+
+
+def grace_hopper_square(size: int) -> torch.Tensor:
+    """The grey photo's middle columns (the face), as (1, 1, size, size)."""
+    grey = grace_hopper(shrink=1)[..., 60:-60]  # 600 × 392 -> the face
+    return F.interpolate(grey, size=(size, size), mode="area")

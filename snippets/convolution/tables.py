@@ -6,6 +6,7 @@ import torch
 import torch.nn.functional as F
 
 from snippets.convolution.checks import conv_output_size
+from snippets.markdown import table
 
 # (H_in, kernel_size, stride, padding, dilation, what the row shows)
 OUTPUT_SIZE_EXAMPLES = [
@@ -33,11 +34,7 @@ def torch_output_size(
 
 def output_size_table() -> str:
     """Worked examples of H_out; raises if the formula and torch disagree."""
-    lines = [
-        "| `H_in` | `kernel_size`, `stride`, `padding`, `dilation` "
-        "| `H_out` | what it shows |",
-        "|---:|:---:|:---|:---|",
-    ]
+    rows = []
     for size, k, s, p, d, note in OUTPUT_SIZE_EXAMPLES:
         h_out = conv_output_size(size, k, s, p, d)
         from_torch = torch_output_size(size, k, s, p, d)
@@ -48,11 +45,15 @@ def output_size_table() -> str:
             )
         top = size + 2 * p - d * (k - 1) - 1  # the fraction's numerator
         arithmetic = f"⌊{top}/{s} + 1⌋ = **{h_out}**"
-        lines.append(
-            f"| {size} | {k}, {s}, {p}, {d} | {arithmetic} | {note} |"
-        )
-    lines += [
-        "",
+        rows.append([size, f"{k}, {s}, {p}, {d}", arithmetic, note])
+    header = [
+        "`H_in`",
+        "`kernel_size`, `stride`, `padding`, `dilation`",
+        "`H_out`",
+        "what it shows",
+    ]
+    lines = [
+        table(header, rows, "rcll"),
         "In the `H_out` column, ⌊27/2 + 1⌋ means the formula with its "
         "numerator, H_in + 2·padding − dilation·(kernel_size − 1) − 1, "
         "worked out. Each row was checked against `F.conv2d` when this "

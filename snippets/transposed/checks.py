@@ -10,17 +10,8 @@ from dataclasses import dataclass
 
 import torch
 
+from snippets.convolution.checks import pair
 from snippets.transposed.shapes import conv_transpose_output_size
-
-
-def pair(value: int | tuple[int, int], name: str) -> tuple[int, int]:
-    """(h, w) from an int or a pair of ints, as torch accepts them."""
-    if isinstance(value, int):
-        return (value, value)
-    is_pair = isinstance(value, tuple | list) and len(value) == 2
-    if is_pair and all(isinstance(v, int) for v in value):
-        return (value[0], value[1])
-    raise ValueError(f"{name} must be an int or a pair of ints, got {value!r}")
 
 
 @dataclass(frozen=True)

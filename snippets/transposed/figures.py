@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import itertools
 
-import matplotlib.image as mpimg
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
-from matplotlib import cbook
 from matplotlib.figure import Figure
 
+from snippets.convolution.image import grace_hopper_square
 from snippets.plotting import PALETTE, figure, new_figure, show_image
 from snippets.transposed.checkerboard import (
     bilinear_conv_transpose2d,
@@ -49,14 +48,6 @@ def _grid(ax, values: torch.Tensor, title: str = "", vmin=None, vmax=None, cmap:
     ax.set_yticks([y - 0.5 for y in range(1, values.shape[0])], minor=True)
     ax.grid(which="minor", color="#999999", linewidth=0.5)
     ax.tick_params(which="minor", length=0)
-
-
-def _photo(size: int) -> torch.Tensor:
-    """Grace Hopper (matplotlib's bundled sample photo), grey, (1, 1, size, size), values in [0, 1]."""
-    with cbook.get_sample_data("grace_hopper.jpg") as f:
-        rgb = torch.from_numpy(mpimg.imread(f, format="jpg").copy()).float() / 255
-    grey = rgb.mean(-1)[None, None, :, 60:-60]  # a square crop around the face
-    return F.interpolate(grey, size=(size, size), mode="area")
 
 
 @figure(
@@ -179,7 +170,7 @@ def _upsamplers(channels: int) -> dict[str, nn.Module]:
     "convolution, give smooth outputs",
 )
 def checkerboard_fixes(device: torch.device) -> Figure:
-    inputs = {"constant input": torch.ones(1, 1, 24, 24, device=device), "photo": _photo(48).to(device)}
+    inputs = {"constant input": torch.ones(1, 1, 24, 24, device=device), "photo": grace_hopper_square(48).to(device)}
     fig = new_figure(9, 4.5)
     axes = fig.subplots(2, 5)
     for row, (name, x) in enumerate(inputs.items()):
@@ -218,7 +209,7 @@ def _edge_features(photo: torch.Tensor) -> torch.Tensor:
     "nearest neighbour, after a bilinear-initialised one, and after a randomly initialised kernel 3 one",
 )
 def upsampling_feature_maps(device: torch.device) -> Figure:
-    features = _edge_features(_photo(64).to(device))  # (1, 3, 32, 32)
+    features = _edge_features(grace_hopper_square(64).to(device))  # (1, 3, 32, 32)
     nearest = nearest_conv_transpose2d(3, factor=2).to(device)
     torch.manual_seed(0)
     random_k3 = nn.ConvTranspose2d(3, 3, kernel_size=3, stride=2, padding=1, output_padding=1).to(device)

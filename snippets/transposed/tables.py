@@ -5,6 +5,7 @@ from __future__ import annotations
 import torch
 import torch.nn.functional as F
 
+from snippets.markdown import table
 from snippets.transposed.shapes import conv_output_size, conv_transpose_output_size
 
 # (H_in, kernel_size, stride, padding, dilation, output_padding, what the row shows)
@@ -45,10 +46,7 @@ def _arguments(k: int, s: int, p: int, d: int, op: int) -> str:
 
 def worked_shapes() -> str:
     """The output size of each worked configuration: by the formula, worked out, and by torch."""
-    rows = [
-        "| $H_{in}$ | arguments | $H_{out}$, worked out | Conv2d back | what it shows |",
-        "|---:|:---|:---|---:|:---|",
-    ]
+    rows = []
     for h_in, k, s, p, d, op, note in WORKED:
         h_out = conv_transpose_output_size(h_in, k, s, p, d, op)
         by_torch = _torch_output_size(h_in, k, s, p, d, op)
@@ -59,5 +57,6 @@ def worked_shapes() -> str:
         if back != back_by_torch:
             raise AssertionError(f"Conv2d back: formula gives {back}, torch gives {back_by_torch}")
         worked = f"{_worked(h_in, k, s, p, d, op)} = **{h_out}**"
-        rows.append(f"| {h_in} | {_arguments(k, s, p, d, op)} | {worked} | {back} | {note} |")
-    return "\n".join(rows)
+        rows.append([h_in, _arguments(k, s, p, d, op), worked, back, note])
+    header = ["$H_{in}$", "arguments", "$H_{out}$, worked out", "Conv2d back", "what it shows"]
+    return table(header, rows, "rllrl")

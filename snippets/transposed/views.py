@@ -12,7 +12,8 @@ import itertools
 import torch
 import torch.nn.functional as F
 
-from snippets.transposed.checks import check_args, pair
+from snippets.convolution.checks import pair
+from snippets.transposed.checks import check_args
 from snippets.transposed.shapes import conv_output_size
 
 

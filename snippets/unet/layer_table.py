@@ -8,6 +8,8 @@ from functools import partial
 import torch
 from torch import nn
 
+from snippets.markdown import table
+
 
 # --8<-- [start:layer_summary]
 @dataclass(frozen=True)
@@ -92,15 +94,18 @@ def window(row: LayerRow) -> str:
 
 def markdown_table(rows: list[LayerRow]) -> str:
     """The rows as a Markdown table, with the total parameter count as the last line."""
-    lines = [
-        "| # | layer | input (C, H, W) | output (C, H, W) | kernel / stride / padding | parameters |",
-        "|--:|---|---|---|:-:|--:|",
+    cells = [
+        [
+            i,
+            f"`{r.name}`<br>{r.kind}",
+            format_shape(r.input_shape),
+            format_shape(r.output_shape),
+            window(r),
+            f"{r.parameters:,}",
+        ]
+        for i, r in enumerate(rows, 1)
     ]
-    for i, r in enumerate(rows, 1):
-        lines.append(
-            f"| {i} | `{r.name}`<br>{r.kind} | {format_shape(r.input_shape)} | {format_shape(r.output_shape)} "
-            f"| {window(r)} | {r.parameters:,} |"
-        )
     total = sum(r.parameters for r in rows)
-    lines.append(f"| | **total** | | | | **{total:,}** |")
-    return "\n".join(lines)
+    cells.append(["", "**total**", "", "", "", f"**{total:,}**"])
+    header = ["#", "layer", "input (C, H, W)", "output (C, H, W)", "kernel / stride / padding", "parameters"]
+    return table(header, cells, "rlllcr")

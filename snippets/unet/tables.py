@@ -11,6 +11,7 @@ import torch
 from torch import nn
 
 from snippets.experiment import load_results
+from snippets.markdown import table
 from snippets.unet.demo import RESULTS, TARGET_IOU, TIME_BUDGET_S, DemoConfig
 from snippets.unet.layer_table import LayerRow, layer_summary, markdown_table
 from snippets.unet.model import UNet
@@ -114,10 +115,7 @@ def original_unet_table(size: int = 572, depth: int = 4) -> str:
     encoder, decoder = valid_unet_sizes(size, depth)
     if (encoder, decoder) != valid_unet_sizes_by_torch(size, depth):
         raise AssertionError(f"arithmetic {encoder, decoder} != torch {valid_unet_sizes_by_torch(size, depth)}")
-    lines = [
-        "| level | encoder: in → two 3×3 valid convs | skip cropped to | decoder: up-conv → two 3×3 valid convs |",
-        "|--:|---|---|---|",
-    ]
+    rows = []
     side_in = size
     for level in range(depth + 1):
         enc = f"{side_in} → {encoder[level]}"
@@ -127,10 +125,12 @@ def original_unet_table(size: int = 572, depth: int = 4) -> str:
             dec = f"{up} → {decoder[depth - 1 - level]}"
         else:
             crop, dec = "(bottom: no skip)", "—"
-        lines.append(f"| {level} | {enc} | {crop} | {dec} |")
+        rows.append([level, enc, crop, dec])
         side_in = encoder[level] // 2
+    header = ["level", "encoder: in → two 3×3 valid convs", "skip cropped to", "decoder: up-conv → two 3×3 valid convs"]
+    lines = [table(header, rows, "rlll")]
     lines.append(
-        f"\nInput {size}×{size} → output {decoder[-1]}×{decoder[-1]}: the map lost "
+        f"Input {size}×{size} → output {decoder[-1]}×{decoder[-1]}: the map lost "
         f"{(size - decoder[-1]) // 2} pixels on every edge."
     )
     return "\n".join(lines)
@@ -169,23 +169,22 @@ def demo_table() -> str:
         ),
         ("held-out IoU after each epoch", ", ".join(f"{v:.3f}" for v in r["history"]["val_iou"])),
     ]
-    return "| measure | value |\n|---|---|\n" + "\n".join(f"| {k} | {v} |" for k, v in rows)
+    return table(["measure", "value"], rows, "ll")
 
 
 def ablation_table() -> str:
     """Held-out IoU with and without skip connections, same budget, from results/ablation.json."""
     r = load_result("ablation.json")
     config = r["runs"][0]["config"]
-    lines = [
-        f"| model | held-out IoU, mean of {len(r['seeds'])} seeds | min | max | parameters |",
-        "|---|--:|--:|--:|--:|",
-    ]
+    rows = []
     for row in r["summary"]:
         params = next(run["parameters"] for run in r["runs"] if run["arm"] == row["arm"])
-        lines.append(f"| {row['arm']} | **{row['mean']:.3f}** | {row['min']:.3f} | {row['max']:.3f} | {params:,} |")
+        rows.append([row["arm"], f"**{row['mean']:.3f}**", f"{row['min']:.3f}", f"{row['max']:.3f}", f"{params:,}"])
+    header = ["model", f"held-out IoU, mean of {len(r['seeds'])} seeds", "min", "max", "parameters"]
+    lines = [table(header, rows)]
     c, seeds = config, ", ".join(map(str, r["seeds"]))
     lines.append(
-        f"\nEach run: {c['n_train']} images of {c['size']}×{c['size']}, {c['epochs']} epochs, batch {c['batch_size']}, "
+        f"Each run: {c['n_train']} images of {c['size']}×{c['size']}, {c['epochs']} epochs, batch {c['batch_size']}, "
         f"Adam lr {c['lr']} ({c['schedule']} schedule), base_channels {c['base_channels']}, depth {c['depth']}; "
         f"seeds {seeds} (data, order and initial weights)."
     )

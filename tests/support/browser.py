@@ -146,11 +146,6 @@ class Chromium:
         self.page("Page.navigate", url=url)
         self.wait_for_event("Page.loadEventFired")
 
-    def reload(self) -> None:
-        self.page("Page.enable")
-        self.page("Page.reload")
-        self.wait_for_event("Page.loadEventFired")
-
     def wait_until(self, expression: str, timeout: float = 10.0) -> Any:
         """Poll an expression until it is truthy; its value."""
         deadline = time.monotonic() + timeout
@@ -175,12 +170,6 @@ class Chromium:
 
     def click(self, selector: str) -> None:
         self.evaluate(f"document.querySelector({json.dumps(selector)}).click()")
-
-    def screenshot(self, path: Path) -> None:
-        import base64
-
-        data = self.page("Page.captureScreenshot", format="png", captureBeyondViewport=True)["data"]
-        path.write_bytes(base64.b64decode(data))
 
     def close(self) -> None:
         with contextlib.suppress(Exception):
