@@ -23,6 +23,10 @@ def test_examples_modules_keep_the_contract() -> None:
     assert not problems, "\n".join(problems)
 
 
+def test_every_notebook_has_its_page() -> None:
+    assert sync.orphan_notebooks() == []
+
+
 def test_every_python_fence_is_generated() -> None:
     text = "intro\n\n```python\nprint(1)\n```\n"
     assert sync.stray_fences(text) == [3, 5]

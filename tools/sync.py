@@ -281,6 +281,16 @@ def check_page(page: Path) -> list[str]:
     return problems
 
 
+def orphan_notebooks() -> list[str]:
+    """Notebooks that no page with code generates any more (a page was moved or split)."""
+    wanted = {notebook_path(p) for p in pages() if has_code(p.read_text())}
+    return [
+        f"{nb.relative_to(ROOT)}: no page generates it; delete it"
+        for nb in sorted(NOTEBOOKS.rglob("*.ipynb"))
+        if nb not in wanted and ".ipynb_checkpoints" not in nb.parts
+    ]
+
+
 def output_diff(page: Path, old: list[Block], new: list[str]) -> str:
     """A unified diff of every block whose output changed (empty when none did)."""
     parts = []
@@ -362,7 +372,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.check:
         problems = [msg for page in selected for msg in check_page(page)]
         if not args.only:
-            problems += check_modules()
+            problems += check_modules() + orphan_notebooks()
         for msg in problems:
             print(msg)
         if problems:
