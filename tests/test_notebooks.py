@@ -1,26 +1,53 @@
-"""Each page's notebook runs top to bottom, and prints exactly the output its page shows."""
+"""Each page's notebook runs top to bottom, and prints exactly the output its page shows.
+
+The notebooks of one chapter run one after another in one kernel, with its namespace reset
+between them (`tools.notebooks.execute_notebooks`): a kernel start and a torch import per
+chapter, not per page.
+"""
 
 from __future__ import annotations
 
+from itertools import groupby
 from pathlib import Path
 
 import pytest
 
 from tools import sync
-from tools.notebooks import code_cells, execute_notebook
+from tools.notebooks import code_cells, execute_notebooks
 
 PAGES = [p for p in sync.pages() if sync.has_code(p.read_text())]
+CHAPTERS = {chapter: list(pages) for chapter, pages in groupby(PAGES, key=lambda p: sync.page_id(p).split("/")[0])}
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("page", PAGES, ids=[sync.page_id(p) for p in PAGES])
-def test_notebook_runs_and_prints_what_the_page_shows(page: Path) -> None:
-    nb_text = sync.notebook_path(page).read_text()
-    blocks = sync.page_blocks(page.read_text())
-    assert code_cells(nb_text) == [b.code for b in blocks], f"notebook out of date; run {sync.FIX_COMMAND}"
-    outputs = execute_notebook(nb_text)
-    for block, output in zip(blocks, outputs, strict=True):
-        assert output == block.output, (
-            f"{page.name}: block {block.refs!r} prints\n{output}\nbut the page shows\n{block.output}\n"
-            f"Update the page with: {sync.FIX_COMMAND} --only {sync.page_id(page)}"
+@pytest.mark.parametrize("chapter", list(CHAPTERS))
+def test_notebooks_run_and_print_what_their_pages_show(chapter: str) -> None:
+    pages: list[Path] = CHAPTERS[chapter]
+    texts = [sync.notebook_path(page).read_text() for page in pages]
+    for page, nb_text in zip(pages, texts, strict=True):
+        blocks = sync.page_blocks(page.read_text())
+        assert code_cells(nb_text) == [b.code for b in blocks], (
+            f"{page.name}: notebook out of date; run {sync.FIX_COMMAND}"
         )
+    for page, outputs in zip(pages, execute_notebooks(texts), strict=True):
+        for block, output in zip(sync.page_blocks(page.read_text()), outputs, strict=True):
+            assert output == block.output, (
+                f"{sync.page_id(page)}: block {block.refs!r} prints\n{output}\nbut the page shows\n{block.output}\n"
+                f"Update the page with: {sync.FIX_COMMAND} --only {sync.page_id(page)}"
+            )
+
+
+def test_chained_notebooks_start_from_a_clean_namespace() -> None:
+    """The reset between notebooks must hide the first one's names from the second."""
+    import nbformat
+
+    def notebook(*cells: str) -> str:
+        nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(c) for c in cells])
+        nb.metadata = {"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}}
+        return nbformat.writes(nb)
+
+    first, second = execute_notebooks(
+        [notebook("x = 41", "print(x + 1)"), notebook("print('x' in dir())", "import torch; print(torch.__name__)")]
+    )
+    assert first == ["", "42\n"]
+    assert second == ["False\n", "torch\n"]

@@ -111,16 +111,46 @@ def code_cells(nb_text: str) -> list[str]:
 
 def execute_notebook(nb_text: str, timeout: int = 600) -> list[str]:
     """Run a notebook top to bottom in a fresh kernel; the stdout of each code cell."""
+    return execute_notebooks([nb_text], timeout)[0]
+
+
+# Between two notebooks: a clean namespace (imported modules stay cached). No comment on the
+# line: IPython would read it as arguments to %reset.
+RESET = "%reset -f"
+
+
+def execute_notebooks(nb_texts: list[str], timeout: int = 600) -> list[list[str]]:
+    """Run notebooks one after another in ONE fresh kernel; the stdout of each code cell, per notebook.
+
+    Between two notebooks the kernel's namespace is reset (`%reset -f`), so no name from one
+    is seen by the next; modules stay imported, which saves a kernel start and a torch import
+    per notebook. A notebook that relied on state left by another (an unseeded random draw, a
+    global setting) would print something else than in a fresh kernel, where `tools.sync`
+    runs each one: the comparison with the page catches it.
+    """
     from nbclient import NotebookClient
 
-    nb = nbformat.reads(nb_text, as_version=4)
-    NotebookClient(nb, timeout=timeout, kernel_name="python3", resources={"metadata": {"path": str(ROOT)}}).execute()
-    outputs = []
-    for cell in nb.cells:
-        if cell.cell_type == "code":
-            text = "".join(o.get("text", "") for o in cell.outputs if o.output_type == "stream" and o.name == "stdout")
-            outputs.append(text)
-    return outputs
+    notebooks = [nbformat.reads(text, as_version=4) for text in nb_texts]
+    combined = nbformat.v4.new_notebook(metadata=notebooks[0].metadata)
+    for k, nb in enumerate(notebooks):
+        if k:
+            combined.cells.append(nbformat.v4.new_code_cell(RESET))
+        combined.cells.extend(c for c in nb.cells if c.cell_type == "code")
+    client = NotebookClient(
+        combined, timeout=timeout, kernel_name="python3", resources={"metadata": {"path": str(ROOT)}}
+    )
+    client.execute()
+    outputs = [
+        "".join(o.get("text", "") for o in cell.outputs if o.output_type == "stream" and o.name == "stdout")
+        for cell in combined.cells
+    ]
+    per_notebook, start = [], 0
+    for k, nb in enumerate(notebooks):
+        start += 1 if k else 0  # the reset cell
+        count = sum(c.cell_type == "code" for c in nb.cells)
+        per_notebook.append(outputs[start : start + count])
+        start += count
+    return per_notebook
 
 
 def write_notebook(path: Path, text: str) -> bool:
