@@ -37,6 +37,7 @@ def test_notebooks_run_and_print_what_their_pages_show(chapter: str) -> None:
             )
 
 
+@pytest.mark.slow  # it starts a kernel
 def test_chained_notebooks_start_from_a_clean_namespace() -> None:
     """The reset between notebooks must hide the first one's names from the second."""
     import nbformat
