@@ -1,4 +1,4 @@
-"""Shared fixtures: the repo root, and one strict build of the site per test session."""
+"""Shared fixtures: one strict build of the site per test session, and torch on one thread."""
 
 from __future__ import annotations
 
@@ -15,7 +15,16 @@ ROOT = Path(__file__).resolve().parent.parent
 
 @pytest.fixture(scope="session")
 def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """`mkdocs build --strict` into a temporary folder; fails the tests that use it if it fails."""
+    """`mkdocs build --strict` into a temporary folder; fails the tests that use it if it fails.
+
+    With `BUILT_SITE=<dir>` set, the tests check that build instead, which CI then deploys:
+    the site that is published is the site that was tested. It must be a build of this tree
+    (`mkdocs build --strict --site-dir <dir>`).
+    """
+    if given := os.environ.get("BUILT_SITE"):
+        site = Path(given).resolve()
+        assert (site / "index.html").is_file(), f"BUILT_SITE={given}: no built site there"
+        return site
     out = tmp_path_factory.mktemp("site")
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
     result = subprocess.run(
