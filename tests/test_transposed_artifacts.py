@@ -256,10 +256,10 @@ def test_subpixel_as_transposed_refuses_what_it_cannot_fold(shape) -> None:
 def test_upsampler_costs_table_is_measured_and_can_fail(monkeypatch: pytest.MonkeyPatch) -> None:
     table = tables.upsampler_costs()
     rows = {line.split(" | ")[0].lstrip("| "): line.split(" | ")[1:] for line in table.splitlines()[2:]}
-    nearest, sub_pixel = "nearest ×2, then `Conv2d(C, C, 3, padding=1)`", "`Conv2d(C, 4·C, 3, padding=1)`, then"
-    assert rows[nearest] == ["k4 s2 p1, tied", "9 of 16", "2 × 2", "36", "9 |"]
-    assert rows[f"{sub_pixel} `PixelShuffle(2)`"] == ["k6 s2 p2", "36 of 36", "3 × 3", "36", "9 |"]
-    assert rows["`ConvTranspose2d(C, C, 4, stride=2, padding=1)`"] == ["k4 s2 p1", "16 of 16", "2 × 2", "16", "4 |"]
+    assert rows["nearest ×2, then `Conv2d` 3×3"] == ["k4 s2 p1, tied", "9 of 16", "2 × 2", "36", "9 |"]
+    assert rows["`Conv2d` 3×3 to 4·C, then `PixelShuffle(2)`"] == ["k6 s2 p2", "36 of 36", "3 × 3", "36", "9 |"]
+    assert rows["`ConvTranspose2d`, kernel 4"] == ["k4 s2 p1", "16 of 16", "2 × 2", "16", "4 |"]
+    assert rows["`ConvTranspose2d`, kernel 2"] == ["k2 s2", "4 of 4", "1 × 1", "4", "1 |"]
     # The table must fail when a layer is not the ConvTranspose2d it claims to be.
     monkeypatch.setattr(tables, "subpixel_as_transposed", lambda w: w.new_zeros(w.shape[1], w.shape[0] // 4, 6, 6))
     with pytest.raises(AssertionError, match="is not the ConvTranspose2d"):

@@ -128,19 +128,19 @@ def _support(layer: nn.Module, size: int) -> set[tuple[int, int]]:
 # label, builder for C channels, its ConvTranspose2d form (weight, stride, padding) as code and as a function
 UPSAMPLER_COSTS = [
     (
-        "`ConvTranspose2d(C, C, 2, stride=2)`",
+        "`ConvTranspose2d`, kernel 2",
         lambda c: nn.ConvTranspose2d(c, c, 2, stride=2, bias=False),
         "k2 s2",
         lambda m: (m.weight, 2, 0),
     ),
     (
-        "`ConvTranspose2d(C, C, 4, stride=2, padding=1)`",
+        "`ConvTranspose2d`, kernel 4",
         lambda c: nn.ConvTranspose2d(c, c, 4, stride=2, padding=1, bias=False),
         "k4 s2 p1",
         lambda m: (m.weight, 2, 1),
     ),
     (
-        "nearest ×2, then `Conv2d(C, C, 3, padding=1)`",
+        "nearest ×2, then `Conv2d` 3×3",
         lambda c: nn.Sequential(
             nn.Upsample(scale_factor=2),
             nn.Conv2d(c, c, 3, padding=1, bias=False),
@@ -149,7 +149,7 @@ UPSAMPLER_COSTS = [
         lambda m: (nearest_conv_as_transposed(m[1].weight), 2, 1),
     ),
     (
-        "`Conv2d(C, 4·C, 3, padding=1)`, then `PixelShuffle(2)`",
+        "`Conv2d` 3×3 to 4·C, then `PixelShuffle(2)`",
         lambda c: nn.Sequential(
             nn.Conv2d(c, 4 * c, 3, padding=1, bias=False), nn.PixelShuffle(2)
         ),
@@ -202,7 +202,7 @@ def upsampler_costs() -> str:
         )
     header = [
         "layer",
-        "as a `ConvTranspose2d`",
+        "as a transposed conv.",
         "free weights, of its taps",
         "input pixels per output pixel",
         "MACs per input pixel",

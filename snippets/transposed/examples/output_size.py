@@ -3,6 +3,8 @@
 from snippets.transposed.shapes import conv_transpose_output_size
 
 # --8<-- [start:imports]
+import textwrap
+
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
@@ -57,7 +59,7 @@ for size in (7, 8):
 try:
     up(torch.randn(1, 8, 4, 4), output_size=[9, 9])
 except ValueError as error:
-    print("ValueError:", error)
+    print(textwrap.fill(f"ValueError: {error}", 72, subsequent_indent="  "))
 # --8<-- [end:output_size_arg]
 
 # --8<-- [start:output_padding_limit]
