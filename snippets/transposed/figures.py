@@ -121,9 +121,8 @@ def scatter_view(device: torch.device) -> Figure:
             dim=~covered,
         )
         ax.add_patch(_outline(2 * j, 2 * i, PALETTE[n]))
-        input_ax.add_patch(
-            _outline(j, i, PALETTE[n], size=1)
-        )  # the same colour marks the pixel and its stamp
+        # The same colour marks the pixel and its stamp.
+        input_ax.add_patch(_outline(j, i, PALETTE[n], size=1))
     out = F.conv_transpose2d(
         x.view(1, 1, 2, 2), kernel.view(1, 1, 3, 3), stride=2
     )[0, 0].cpu()
@@ -167,9 +166,8 @@ def zero_insertion(device: torch.device) -> Figure:
     )
     stuffed = torch.zeros(5, 5, device=device)
     stuffed[::2, ::2] = x  # stride − 1 = 1 zero between pixels
-    padded = F.pad(
-        stuffed, (2, 2, 2, 2)
-    )  # dilation·(kernel_size − 1) − padding = 2 on each side
+    # dilation·(kernel_size − 1) − padding = 2 zeros on each side
+    padded = F.pad(stuffed, (2, 2, 2, 2))
     out = F.conv2d(
         padded.view(1, 1, 9, 9), kernel.flip(0, 1).view(1, 1, 3, 3)
     )[0, 0]
@@ -199,9 +197,8 @@ def zero_insertion(device: torch.device) -> Figure:
         vmax=20,
         dim=(padded == 0).cpu(),
     )
-    ax.add_patch(
-        _outline(0, 0, PALETTE[1])
-    )  # where the flipped kernel sits for output (0, 0)
+    # Where the flipped kernel sits for output (0, 0):
+    ax.add_patch(_outline(0, 0, PALETTE[1]))
     ax_out = fig.add_subplot(grid[:, 2])
     _grid(
         ax_out,
@@ -270,9 +267,8 @@ def _upsampled_grid(fig: Figure, layers, device: torch.device) -> None:
         )
         for col, (title, layer) in enumerate(layers().items(), start=1):
             with torch.no_grad():
-                y = layer.to(device)(x)[
-                    0, 0, 2:-2, 2:-2
-                ].cpu()  # the interior: borders differ for all
+                y = layer.to(device)(x)[0, 0].cpu()
+            y = y[2:-2, 2:-2]  # the interior: borders differ for all
             # Full contrast around the mean, so a flat output shows as flat grey, not as noise.
             half = max(
                 float((y - y.mean()).abs().max()),
@@ -444,9 +440,8 @@ def _edge_features(photo: torch.Tensor) -> torch.Tensor:
     ),
 )
 def upsampling_feature_maps(device: torch.device) -> Figure:
-    features = _edge_features(
-        grace_hopper_square(64).to(device)
-    )  # (1, 3, 32, 32)
+    photo = grace_hopper_square(64).to(device)
+    features = _edge_features(photo)  # (1, 3, 32, 32)
     nearest = nearest_conv_transpose2d(3, factor=2).to(device)
     torch.manual_seed(0)
     random_k3 = nn.ConvTranspose2d(
@@ -500,9 +495,7 @@ def output_size_1d(device: torch.device) -> Figure:
         torch.ones(1, 1, 1, k, device=device),
         stride=s,
     )
-    counts = (
-        ones[0, 0, 0].long().cpu().tolist()
-    )  # stamps per position, by torch
+    counts = ones[0, 0, 0].long().cpu().tolist()  # stamps per position
     assert len(counts) == span and h_out == span - 2 * p + op == 6
 
     fig = new_figure(8.4, 3.4)
@@ -583,9 +576,8 @@ def gradient_artifacts(device: torch.device) -> Figure:
         model = critic(stride).to(device)
         x = photo.clone().requires_grad_()
         model(x).mean().backward()
-        grads[stride] = x.grad[
-            0, 0, 4:-4, 4:-4
-        ].cpu()  # the interior: zero padding shows at the border
+        # The interior: the zero padding shows at the border.
+        grads[stride] = x.grad[0, 0, 4:-4, 4:-4].cpu()
     fig = new_figure(8.4, 2.7)
     axes = fig.subplots(1, 4)
     show_image(

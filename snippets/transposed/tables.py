@@ -71,9 +71,8 @@ def worked_shapes() -> str:
             raise AssertionError(
                 f"formula gives {h_out}, torch gives {by_torch} for {(h_in, k, s, p, d, op)}"
             )
-        back = conv_output_size(
-            h_out, k, s, p, d
-        )  # the Conv2d with the same arguments, applied to the output
+        # The Conv2d with the same arguments, applied to the output:
+        back = conv_output_size(h_out, k, s, p, d)
         back_by_torch = F.conv2d(
             torch.zeros(1, 1, h_out, h_out),
             torch.zeros(1, 1, k, k),
