@@ -1,4 +1,5 @@
-"""The Transposed Convolution page's claims, each checked against torch (mirrors snippets/transposed/)."""
+"""The Transposed convolution chapter's claims about shapes, weights and the four views, each checked against
+torch (mirrors snippets/transposed/; the artifacts and the upsamplers are in test_transposed_artifacts.py)."""
 
 from __future__ import annotations
 
@@ -11,14 +12,6 @@ from hypothesis import strategies as st
 
 from snippets.convolution.checks import pair
 from snippets.transposed import tables
-from snippets.transposed.checkerboard import (
-    bilinear_conv_transpose2d,
-    bilinear_kernel,
-    nearest_conv_transpose2d,
-    overlap_counts,
-    overlap_counts_1d,
-    resize_conv,
-)
 from snippets.transposed.checks import check_args
 from snippets.transposed.shapes import conv_output_size, conv_transpose_output_size
 from snippets.transposed.views import (
@@ -27,7 +20,11 @@ from snippets.transposed.views import (
     conv_transpose2d_matrix,
     conv_transpose2d_scatter,
     conv_transpose2d_zero_insert,
+    scatter,
+    unrolled_conv_matrix,
+    zero_insert,
 )
+from snippets.transposed.weights import default_init_bound
 
 VIEWS = [conv_transpose2d_scatter, conv_transpose2d_matrix, conv_transpose2d_grad, conv_transpose2d_zero_insert]
 FAST = settings(max_examples=50, deadline=None)
@@ -119,6 +116,44 @@ def test_output_padding_picks_between_sizes_that_conv_maps_together() -> None:
         assert conv_transpose_output_size(4, 3, 2, 1, output_padding=output_padding) == size
 
 
+@FAST
+@given(size=st.integers(1, 30), kernel_size=st.integers(1, 5), padding=st.integers(0, 2), dilation=st.integers(1, 3))
+def test_stride_1_grows_the_output_by_a_constant_not_a_factor(size, kernel_size, padding, dilation) -> None:
+    """The stride-1 correction: H_out − H_in = dilation·(kernel_size − 1) − 2·padding, whatever H_in is."""
+    growth = dilation * (kernel_size - 1) - 2 * padding
+    assume(size + growth >= 1)
+    x, w = torch.zeros(1, 1, size, size), torch.zeros(1, 1, kernel_size, kernel_size)
+    out = F.conv_transpose2d(x, w, padding=padding, dilation=dilation)
+    assert out.shape[-1] == size + growth == conv_transpose_output_size(size, kernel_size, 1, padding, dilation)
+
+
+def test_stride_1_with_no_padding_is_the_full_convolution() -> None:
+    """2 × 2 -> 4 × 4 at stride 1: the full convolution, conv2d with padding k − 1 and the kernel flipped."""
+    torch.manual_seed(0)
+    x, w = torch.randn(1, 1, 2, 2), torch.randn(1, 1, 3, 3)
+    full = F.conv2d(x, w.flip(-2, -1), padding=2)
+    torch.testing.assert_close(F.conv_transpose2d(x, w), full)
+    assert full.shape[-1] == 4
+
+
+@pytest.mark.parametrize(("stride", "dilation"), [(1, 1), (2, 1), (3, 1), (1, 2), (2, 3)])
+def test_output_size_argument_allows_stride_sizes_from_the_smallest(stride, dilation) -> None:
+    """forward(x, output_size=...) accepts H_min .. H_min + stride − 1 and picks output_padding = size − H_min."""
+    up = nn.ConvTranspose2d(1, 1, 3, stride=stride, padding=1, dilation=dilation)
+    x = torch.randn(1, 1, 4, 4)
+    smallest = conv_transpose_output_size(4, 3, stride, 1, dilation)
+    for size in range(smallest - 1, smallest + stride + 1):
+        if smallest <= size < smallest + stride:
+            out = up(x, output_size=[size, size])
+            expected = F.conv_transpose2d(
+                x, up.weight, up.bias, stride, 1, output_padding=size - smallest, dilation=dilation
+            )
+            torch.testing.assert_close(out, expected)
+        else:
+            with pytest.raises(ValueError, match="valid sizes range"):
+                up(x, output_size=[size, size])
+
+
 def test_output_padding_adds_computed_rows_not_zeros() -> None:
     torch.manual_seed(0)
     x, w = torch.randn(1, 1, 4, 4), torch.randn(1, 1, 3, 3)
@@ -127,6 +162,9 @@ def test_output_padding_adds_computed_rows_not_zeros() -> None:
     torch.testing.assert_close(longer[..., :7, :7], short)  # the same rows, plus one more
     assert longer[..., 7, :].abs().max() > 0.1  # computed from the stamps that reach it, not zero padding
     torch.testing.assert_close(longer, conv_transpose2d_scatter(x, w, stride=2, padding=1, output_padding=1))
+    # With padding 0 no stamp reaches the extra row: it holds only the bias.
+    b = torch.tensor([0.5])
+    assert torch.equal(F.conv_transpose2d(x, w, b, stride=2, output_padding=1)[..., -1, :], torch.full((1, 1, 10), 0.5))
 
 
 def test_torchs_output_padding_error_says_what_the_page_shows() -> None:
@@ -231,6 +269,33 @@ def test_refuses_exactly_when_torch_refuses(
 # The four views equal F.conv_transpose2d.
 
 
+@FAST
+@given(
+    h=st.integers(1, 4),
+    w=st.integers(1, 4),
+    kh=st.integers(1, 3),
+    kw=st.integers(1, 3),
+    stride=st.integers(1, 3),
+    dilation=st.integers(1, 3),
+    seed=st.integers(0, 2**16),
+)
+def test_the_ideas_of_the_views_equal_torch(h, w, kh, kw, stride, dilation, seed) -> None:
+    """The one-channel versions on the pages: scatter (with dilation), C of conv2d, zero insertion."""
+    gen = torch.Generator().manual_seed(seed)
+    x, kernel = f64(h, w, generator=gen), f64(kh, kw, generator=gen)
+    expected = F.conv_transpose2d(x[None, None], kernel[None, None], stride=stride, dilation=dilation)[0, 0]
+    torch.testing.assert_close(scatter(x, kernel, stride, dilation), expected, rtol=1e-12, atol=1e-12)
+    if dilation == 1:
+        torch.testing.assert_close(zero_insert(x, kernel, stride), expected, rtol=1e-12, atol=1e-12)
+    if dilation == 1:
+        # C maps a conv2d input of the transposed output's size to x's size; Cᵀ maps back.
+        C = unrolled_conv_matrix(kernel, tuple(expected.shape), stride)
+        y = f64(*expected.shape, generator=gen)
+        conv_y = F.conv2d(y[None, None], kernel[None, None], stride=stride)
+        torch.testing.assert_close(C @ y.flatten(), conv_y.flatten())
+        torch.testing.assert_close((C.T @ x.flatten()).view_as(expected), expected)
+
+
 @pytest.mark.parametrize("view", VIEWS, ids=lambda v: v.__name__)
 @FAST
 @given(config=configs())
@@ -333,102 +398,74 @@ def test_x2_upsampling(kernel_size, padding, size) -> None:
 
 
 # ---------------------------------------------------------------------------------------------
-# Checkerboard artifacts
+# The weight: layout, tying, groups and dilation, the default initialisation
 
 
-@FAST
-@given(size=st.integers(1, 6), kernel_size=st.integers(1, 5), stride=st.integers(1, 3), padding=st.integers(0, 2))
-def test_overlap_counts_are_a_transposed_convolution_of_ones(size, kernel_size, stride, padding) -> None:
-    assume(conv_transpose_output_size(size, kernel_size, stride, padding) >= 1)
-    ones = F.conv_transpose2d(
-        torch.ones(1, 1, size, size), torch.ones(1, 1, kernel_size, kernel_size), stride=stride, padding=padding
-    )
-    assert torch.equal(overlap_counts(size, kernel_size, stride, padding), ones[0, 0].long())
+@pytest.mark.parametrize(("c_in", "c_out", "groups"), [(3, 8, 1), (8, 3, 1), (4, 6, 2), (6, 6, 3)])
+def test_weight_is_in_channels_first_and_is_the_weight_of_the_conv2d_back(c_in, c_out, groups) -> None:
+    up = nn.ConvTranspose2d(c_in, c_out, 3, stride=2, groups=groups, dilation=2)
+    back = nn.Conv2d(c_out, c_in, 3, stride=2, groups=groups, dilation=2)
+    assert up.weight.shape == (c_in, c_out // groups, 3, 3) == back.weight.shape
+    assert nn.Conv2d(c_in, c_out, 3, groups=groups).weight.shape == (c_out, c_in // groups, 3, 3)
+    y = up(torch.randn(1, c_in, 5, 5))
+    assert y.shape == (1, c_out, 13, 13)  # (5 − 1)·2 + 2·(3 − 1) + 1
+    assert back(y).shape == (1, c_in, 5, 5)
 
 
-def test_kernel_3_stride_2_overlaps_unevenly_kernel_4_evenly() -> None:
-    assert overlap_counts_1d(6, 3, 2) == [1, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 1]
-    assert overlap_counts_1d(6, 4, 2) == [1, 1] + [2] * 10 + [1, 1]
-    uneven = overlap_counts(6, 3, 2)[2:-2, 2:-2]
-    assert sorted(set(uneven.flatten().tolist())) == [1, 2, 4]
-    assert torch.equal(uneven[0::2, 0::2], torch.full_like(uneven[0::2, 0::2], 4))  # the checkerboard's phases
-    assert torch.equal(uneven[1::2, 1::2], torch.full_like(uneven[1::2, 1::2], 1))
-    assert set(overlap_counts(6, 4, 2)[2:-2, 2:-2].flatten().tolist()) == {4}
-
-
-@given(kernel_size=st.integers(1, 8), stride=st.integers(1, 4))
-@FAST
-def test_overlap_is_even_inside_exactly_when_stride_divides_kernel_size(kernel_size, stride) -> None:
-    counts = overlap_counts_1d(8, kernel_size, stride)
-    inside = counts[kernel_size : len(counts) - kernel_size]  # away from both ends
-    assume(len(inside) >= stride)
-    assert (len(set(inside)) == 1) == (kernel_size % stride == 0)
-
-
-def test_kernel_2_stride_2_never_overlaps_and_can_be_nearest_neighbour() -> None:
-    assert set(overlap_counts(5, 2, 2).flatten().tolist()) == {1}
-    x = torch.randn(2, 3, 5, 6)
-    with torch.no_grad():
-        out = nearest_conv_transpose2d(3, factor=2)(x)
-    torch.testing.assert_close(out, F.interpolate(x, scale_factor=2, mode="nearest"))
-
-
-def test_random_transposed_convolutions_print_a_period_2_pattern_on_a_constant_image() -> None:
+@pytest.mark.parametrize("groups", [1, 2])
+def test_a_tied_decoder_is_the_gradient_the_encoder_sends_back(groups) -> None:
     torch.manual_seed(0)
-    flat = torch.ones(1, 1, 16, 16)
-    for k, output_padding in [(3, 1), (4, 0)]:
-        with torch.no_grad():
-            inner = nn.ConvTranspose2d(1, 1, k, stride=2, padding=1, output_padding=output_padding)(flat)
-        inner = inner[0, 0, 2:-2, 2:-2]
-        torch.testing.assert_close(inner[2:], inner[:-2])
-        torch.testing.assert_close(inner[:, 2:], inner[:, :-2])
-        assert inner.max() - inner.min() > 0.01
+    down = nn.Conv2d(4, 6, 4, stride=2, padding=1, groups=groups, bias=False).double()
+    up = nn.ConvTranspose2d(6, 4, 4, stride=2, padding=1, groups=groups, bias=False).double()
+    up.weight = down.weight  # the same Parameter, no transpose
+    x = f64(2, 4, 16, 16).requires_grad_()
+    y = f64(2, 6, 8, 8)
+    down(x).backward(y)
+    torch.testing.assert_close(up(y), x.grad, rtol=1e-12, atol=1e-12)
+    lhs = (down(x) * y).sum()
+    torch.testing.assert_close(lhs, (x * up(y)).sum(), rtol=1e-12, atol=1e-12)
 
 
-def test_the_fixes_give_a_flat_output_on_a_constant_image() -> None:
+def test_transposing_a_square_weight_runs_but_is_not_the_adjoint() -> None:
     torch.manual_seed(0)
-    flat = torch.ones(1, 2, 16, 16)
-    with torch.no_grad():
-        resized = resize_conv(2, 3)(flat)
-        bilinear = bilinear_conv_transpose2d(2, factor=2)(flat)
-    assert resized.shape == (1, 3, 32, 32) and bilinear.shape == (1, 2, 32, 32)
-    inner = resized[..., 1:-1, 1:-1]  # the 3×3 conv's zero padding touches only the outer pixel
-    torch.testing.assert_close(inner, inner[..., :1, :1].expand_as(inner))
-    torch.testing.assert_close(bilinear[..., 1:-1, 1:-1], torch.ones(1, 2, 30, 30))
+    w, x, y = f64(8, 8, 3, 3), f64(1, 8, 6, 6), f64(1, 8, 6, 6)
+    lhs = (F.conv2d(x, w, padding=1) * y).sum()
+    torch.testing.assert_close(lhs, (x * F.conv_transpose2d(y, w, padding=1)).sum())
+    wrong = (x * F.conv_transpose2d(y, w.transpose(0, 1), padding=1)).sum()
+    assert not torch.allclose(lhs, wrong)
 
 
-@pytest.mark.parametrize("factor", [1, 2, 3, 4])
-def test_bilinear_kernel_phases_sum_to_one(factor) -> None:
-    kernel = bilinear_kernel(factor)
-    assert kernel.shape == (2 * factor - factor % 2,) * 2
-    # Each output phase collects the taps `factor` apart; bilinear weights sum to 1 in each.
-    for r in range(factor):
-        for c in range(factor):
-            torch.testing.assert_close(kernel[r::factor, c::factor].sum(), torch.tensor(1.0))
+CONFIGS = [(16, 1, 3, 1), (1, 16, 3, 1), (8, 4, 4, 2), (3, 12, 5, 3), (6, 2, (3, 5), 2)]
 
 
-@pytest.mark.parametrize("factor", [2, 3, 4])
-def test_bilinear_layer_is_interpolate_except_a_border_of_factor_over_2(factor) -> None:
-    """Equal to F.interpolate(bilinear, align_corners=False) on every pixel at least factor // 2 from
-    the edge; different on every pixel of that border (for a positive input, where the zeros that
-    the transposed convolution sees beyond the edge always change the value)."""
-    torch.manual_seed(factor)
-    x = torch.rand(2, 3, 6, 7) + 1
-    with torch.no_grad():
-        ours = bilinear_conv_transpose2d(3, factor)(x)
-    ref = F.interpolate(x, scale_factor=factor, mode="bilinear", align_corners=False)
-    assert ours.shape == ref.shape == (2, 3, 6 * factor, 7 * factor)
-    b = factor // 2
-    torch.testing.assert_close(ours[..., b:-b, b:-b], ref[..., b:-b, b:-b], rtol=0, atol=1e-5)
-    border = torch.ones(ref.shape[-2:], dtype=torch.bool)
-    border[b:-b, b:-b] = False
-    assert ((ours - ref).abs()[..., border] > 1e-3).all()
+@pytest.mark.parametrize(("c_in", "c_out", "k", "groups"), CONFIGS)
+def test_default_init_bound_reads_its_fan_in_from_weight_size_1(c_in, c_out, k, groups) -> None:
+    """ConvTranspose2d's default init: U(−b, b) with b = 1/√(out_channels/groups·kH·kW), bias too."""
+    kh, kw = pair(k, "kernel_size")
+    for layer, fan_in in [
+        (nn.ConvTranspose2d(c_in, c_out, k, groups=groups), c_out // groups * kh * kw),
+        (nn.Conv2d(c_in, c_out, k, groups=groups), c_in // groups * kh * kw),
+    ]:
+        bound = default_init_bound(layer.weight)
+        assert bound == pytest.approx(1 / fan_in**0.5)
+        assert nn.init._calculate_fan_in_and_fan_out(layer.weight)[0] == fan_in  # torch's own rule
+        # The draws fill (−b, b): none outside, and over many seeds the largest comes close.
+        largest = 0.0
+        for seed in range(20):
+            torch.manual_seed(seed)
+            layer.reset_parameters()
+            assert layer.weight.abs().max() <= bound and layer.bias.abs().max() <= bound
+            largest = max(largest, layer.weight.abs().max().item())
+        assert largest > 0.95 * bound
 
 
-def test_bilinear_layer_is_per_channel() -> None:
-    layer = bilinear_conv_transpose2d(3, 2)
-    x = torch.zeros(1, 3, 4, 4)
-    x[0, 1] = 1.0
-    with torch.no_grad():
-        out = layer(x)
-    assert out[0, 0].abs().max() == 0 and out[0, 2].abs().max() == 0 and out[0, 1].abs().max() > 0
+def test_the_articles_decoder_starts_4_times_larger_than_its_conv2d_twin() -> None:
+    """The output std the page expects, sqrt(16·9·b²/3), is the mean over weight draws."""
+    x = torch.randn(16, 16, 8, 8, generator=torch.Generator().manual_seed(0))
+    for cls, expected in [(nn.Conv2d, (16 * 9 / (3 * 144)) ** 0.5), (nn.ConvTranspose2d, (16 * 9 / 27) ** 0.5)]:
+        variances = []
+        for seed in range(40):
+            torch.manual_seed(seed)
+            with torch.no_grad():
+                variances.append(cls(16, 1, 3, padding=1, bias=False)(x).var().item())
+        assert (sum(variances) / len(variances)) ** 0.5 == pytest.approx(expected, rel=0.1)

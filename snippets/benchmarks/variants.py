@@ -22,7 +22,8 @@ from dataclasses import dataclass
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
-from torch import Tensor
+
+from snippets.transposed.fixes import nearest_conv_as_transposed
 
 
 def conv2d_macs(n: int, in_channels: int, out_channels: int, out_hw: int, kernel_size: int, groups: int = 1) -> int:
@@ -197,23 +198,6 @@ COMPONENTS: list[Variant] = [
 ]
 
 ALL_VARIANTS: dict[str, Variant] = {v.name: v for v in [*UPSAMPLERS, *COMPONENTS]}
-
-
-def nearest_conv_as_transposed(weight: Tensor) -> Tensor:
-    """The ConvTranspose2d weight that does what nearest ×2 + Conv2d 3×3 does.
-
-    `weight` is a Conv2d weight of shape (out_channels, in_channels, 3, 3), used with padding=1
-    after a nearest ×2 resize. The result has shape (in_channels, out_channels, 4, 4) and, with
-    stride=2 and padding=1, gives the same output. Each output pixel of the resize + conv sees
-    only a 2×2 block of input pixels, so a 4×4 transposed kernel suffices: 16 MACs per input
-    pixel and channel pair, where the resize + conv spends 4 · 9 = 36. The 4×4 kernel is tied,
-    not free: tap k of it sums the 3×3 taps j with j ∈ {2 − k, 3 − k}.
-    """
-    if weight.dim() != 4 or weight.shape[-2:] != (3, 3):
-        raise ValueError(f"weight must have shape (out_channels, in_channels, 3, 3), got {tuple(weight.shape)}")
-    # tie[k, j] = 1 when 3×3 tap j lands on 4×4 tap k (one dimension; the same for rows and columns).
-    tie = torch.tensor([[0, 0, 1], [0, 1, 1], [1, 1, 0], [1, 0, 0]], dtype=weight.dtype, device=weight.device)
-    return torch.einsum("kj,oiju,lu->iokl", tie, weight, tie)
 
 
 def check_nearest_conv_equivalence(seed: int = 0) -> float:

@@ -1,2 +1,4 @@
-"""The Transposed Convolution page: not an inverse but an adjoint, its shapes, four equivalent
-views implemented from scratch, and checkerboard artifacts with their fixes."""
+"""The Transposed convolution chapter: what ConvTranspose2d computes (an
+adjoint, not an inverse), its shapes and weight, four views written from
+scratch, and checkerboard artifacts in outputs and gradients, with the fixes.
+"""

@@ -1,0 +1,1 @@
+"""The driver code of each page of the Transposed convolution chapter."""
