@@ -12,8 +12,8 @@ import pytest
 import torch
 import torch.nn.functional as F
 
-from snippets.convolution.checks import same_padding
-from snippets.convolution.same import conv2d_tf_same, tf_same_padding
+from snippets.convolution.checks import resolve_padding
+from snippets.convolution.same import conv2d_tf_same, same_padding, tf_same_padding
 
 DOUBLE = torch.float64
 MODES = {"zeros": "constant", "reflect": "reflect", "replicate": "replicate", "circular": "circular"}
@@ -56,6 +56,11 @@ def test_even_kernels_split_unevenly_only_with_odd_dilation(kernel_size: int) ->
         before, after = same_padding(kernel_size, dilation)
         assert after == before
     assert same_padding(2, 2) == (1, 1)  # the example the pages give
+
+
+def test_same_padding_agrees_with_the_full_versions_checks() -> None:
+    for kh, kw, dh, dw in itertools.product(range(1, 6), range(1, 6), range(1, 4), range(1, 4)):
+        assert resolve_padding("same", (kh, kw), (1, 1), (dh, dw)) == (same_padding(kh, dh), same_padding(kw, dw))
 
 
 def test_explorer_page_states_the_split_with_its_condition() -> None:

@@ -49,17 +49,6 @@ def pair(value: int | tuple[int, int], name: str) -> tuple[int, int]:
     return values[0], values[1]
 
 
-def same_padding(kernel_size: int, dilation: int = 1) -> tuple[int, int]:
-    """(before, after): the zeros torch adds on one axis for padding='same'.
-
-    dilation·(kernel_size − 1) zeros in all, the smaller half before. The
-    split is uneven only when that total is odd: an even kernel_size with an
-    odd dilation. Then the extra zero goes after (bottom, right).
-    """
-    total = dilation * (kernel_size - 1)
-    return total // 2, total - total // 2
-
-
 def resolve_padding(
     padding: int | tuple[int, int] | str,
     kernel_size: tuple[int, int],
@@ -72,8 +61,11 @@ def resolve_padding(
     if padding == "same":
         if stride != (1, 1):  # torch refuses 'same' for strided convolutions
             raise ValueError(f"padding='same' needs stride=1, got {stride}")
+        # dilation·(kernel_size − 1) zeros per dimension in all; an odd one
+        # goes at the end (bottom, right), as in torch.
         (kh, kw), (dh, dw) = kernel_size, dilation
-        return same_padding(kh, dh), same_padding(kw, dw)
+        th, tw = dh * (kh - 1), dw * (kw - 1)
+        return (th // 2, th - th // 2), (tw // 2, tw - tw // 2)
     if isinstance(padding, str):
         raise ValueError(
             "padding must be an int, a pair, 'valid' or 'same', "

@@ -1,4 +1,5 @@
-"""TensorFlow/Keras's padding='same' with a stride, ported to torch.
+"""padding='same': how torch splits its zeros, and TensorFlow/Keras's strided
+'same', ported to torch.
 
 Torch refuses padding='same' when stride > 1. TensorFlow and Keras accept it:
 the output has ⌈H_in / stride⌉ rows, and the zeros that this needs are split
@@ -10,6 +11,17 @@ from __future__ import annotations
 
 import torch
 import torch.nn.functional as F
+
+
+def same_padding(kernel_size: int, dilation: int = 1) -> tuple[int, int]:
+    """(before, after): the zeros torch adds on one axis for padding='same'.
+
+    dilation·(kernel_size − 1) zeros in all, the smaller half before. The
+    split is uneven only when that total is odd: an even kernel_size with an
+    odd dilation. Then the extra zero goes after (bottom, right).
+    """
+    total = dilation * (kernel_size - 1)
+    return total // 2, total - total // 2
 
 
 def tf_same_padding(

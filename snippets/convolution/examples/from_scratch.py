@@ -6,7 +6,6 @@ from snippets.convolution.checks import (
     conv2d_geometry,
     pair,
     resolve_padding,
-    same_padding,
 )
 from snippets.convolution.receptive import window
 from snippets.convolution.scratch import (

@@ -1,8 +1,12 @@
 """docs/convolution/output_size.md: the output-size formula, 'same' and
 'valid', and TensorFlow's strided 'same' ported to torch."""
 
-from snippets.convolution.checks import conv_output_size, same_padding
-from snippets.convolution.same import conv2d_tf_same, tf_same_padding
+from snippets.convolution.checks import conv_output_size
+from snippets.convolution.same import (
+    conv2d_tf_same,
+    same_padding,
+    tf_same_padding,
+)
 
 # --8<-- [start:imports]
 import itertools
