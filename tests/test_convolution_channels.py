@@ -14,6 +14,9 @@ from snippets.convolution.channels import connections, conv2d_macs, conv2d_param
 from snippets.convolution.checks import conv_output_size
 from snippets.convolution.figures import groups as groups_figure
 
+# Tiny tensors: one thread is faster than two that wait for each other.
+pytestmark = pytest.mark.usefixtures("one_thread")
+
 DOUBLE = torch.float64
 
 LAYERS = [

@@ -5,15 +5,19 @@ from __future__ import annotations
 
 import itertools
 
+import pytest
 import torch
 import torch.nn.functional as F
 
 from snippets.convolution.checks import conv_output_size
 
+# Tiny tensors: one thread is faster than two that wait for each other.
+pytestmark = pytest.mark.usefixtures("one_thread")
+
 
 def test_conv1d_output_size_matches_the_formula() -> None:
-    sizes = (1, 2, 3, 5, 8, 13, 21)
-    for n, k, s, p, d in itertools.product(sizes, range(1, 6), range(1, 4), range(3), range(1, 3)):
+    sizes = (1, 2, 3, 5, 8, 13)
+    for n, k, s, p, d in itertools.product(sizes, (1, 2, 3, 5), range(1, 4), range(3), range(1, 3)):
         if n + 2 * p < d * (k - 1) + 1:
             continue
         y = F.conv1d(torch.zeros(1, 1, n), torch.zeros(1, 1, k), stride=s, padding=p, dilation=d)

@@ -15,6 +15,9 @@ import torch.nn.functional as F
 from snippets.convolution.checks import resolve_padding
 from snippets.convolution.same import conv2d_tf_same, same_padding, tf_same_padding
 
+# Tiny tensors: one thread is faster than two that wait for each other.
+pytestmark = pytest.mark.usefixtures("one_thread")
+
 DOUBLE = torch.float64
 MODES = {"zeros": "constant", "reflect": "reflect", "replicate": "replicate", "circular": "circular"}
 

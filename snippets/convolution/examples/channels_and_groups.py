@@ -79,13 +79,13 @@ separable = nn.Sequential(
     nn.Conv2d(c_in, c_in, k, padding=1, groups=c_in),  # depthwise
     nn.Conv2d(c_in, c_out, kernel_size=1),  # pointwise
 )
-x = torch.randn(1, c_in, 56, 56)
+x = torch.randn(1, c_in, 28, 28)
 print("full:     ", tuple(full(x).shape))
 print("separable:", tuple(separable(x).shape))
 # --8<-- [end:separable]
 
 # --8<-- [start:separable_costs]
-hw = (56, 56)  # the output size, with padding=1
+hw = (28, 28)  # the output size, with padding=1
 by_formula = {
     "full": (
         conv2d_parameters(c_in, c_out, k),

@@ -61,7 +61,7 @@ print("stride 1 equals torch's 'same':", same)
 
 # --8<-- [start:tf_same_grid]
 checks = []
-for n, k, s in itertools.product(range(1, 30), range(1, 6), range(1, 4)):
+for n, k, s in itertools.product(range(1, 17), range(1, 5), range(1, 4)):
     x, w = torch.zeros(1, 1, n, n), torch.zeros(1, 1, k, k)
     y = conv2d_tf_same(x, w, stride=s)
     checks.append(y.shape[-2:] == (math.ceil(n / s), math.ceil(n / s)))
