@@ -39,7 +39,7 @@ totals = conv_layer.weight.sum(dim=(1, 2, 3))  # each filter's 9 weights
 flat = torch.full((1, 1, 5, 5), 0.5)  # a flat grey patch
 with torch.no_grad():
     response = conv_layer(flat)[0, :, 2, 2] - conv_layer.bias
-print("on flat grey: 0.5 · sum:", torch.allclose(response, 0.5 * totals))
+print("flat 0.5 in, 0.5 · sum out:", torch.allclose(response, 0.5 * totals))
 for k in (15, 3, 0, 9, 12):
     both = torch.stack([feature_maps[0, k].flatten(), photo.flatten()])
     r = torch.corrcoef(both)[0, 1]  # +1: the photo; −1: its negative
