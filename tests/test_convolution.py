@@ -1,9 +1,13 @@
-"""snippets/convolution/ checked against torch: the formulas, both from-scratch convolutions,
-the bad-input checks (and that torch refuses the same inputs), the kernels, photo and figures."""
+"""snippets/convolution/ checked against torch: cross-correlation, the output size, Conv2d from
+scratch (the short versions and the full ones), the bad-input checks (and that torch refuses the
+same inputs), the im2col memory count, the kernels, the photo and its feature maps.
+
+The other pages of the chapter have their own files: test_convolution_<topic>.py."""
 
 from __future__ import annotations
 
 import inspect
+import itertools
 import warnings
 
 import matplotlib.cbook
@@ -20,8 +24,11 @@ from snippets.convolution.figures import PAD_FILL, READ, ZERO, draw_window
 from snippets.convolution.image import grace_hopper
 from snippets.convolution.kernels import CLASSIC_KERNELS, kernel_bank
 from snippets.convolution.receptive import window
-from snippets.convolution.scratch import conv2d_loops, conv2d_unfold
+from snippets.convolution.scratch import conv2d_loops, conv2d_unfold, simple_conv2d, simple_conv2d_unfold
 from snippets.plotting import new_figure
+
+# Tiny tensors: one thread is faster than two that wait for each other.
+pytestmark = pytest.mark.usefixtures("one_thread")
 
 IMPLEMENTATIONS = [conv2d_loops, conv2d_unfold]
 DOUBLE = torch.float64  # exact enough that a wrong index can never hide behind a tolerance
@@ -140,6 +147,47 @@ def test_both_scratch_convolutions_equal_f_conv2d(case) -> None:
         torch.testing.assert_close(got, expected, msg=lambda m, f=conv2d.__name__: f"{f}: {m}")
 
 
+@settings(max_examples=20, deadline=None)
+@given(
+    c_in=st.integers(1, 3),
+    c_out=st.integers(1, 3),
+    kernel=st.tuples(st.integers(1, 3), st.integers(1, 3)),
+    size=st.tuples(st.integers(3, 8), st.integers(3, 8)),
+    stride=st.integers(1, 3),
+    padding=st.integers(0, 2),
+    seed=st.integers(0, 2**31),
+)
+def test_the_short_versions_equal_f_conv2d(c_in, c_out, kernel, size, stride, padding, seed) -> None:
+    """The page's idea-first versions: one image, square stride and padding, no dilation or groups."""
+    g = torch.Generator().manual_seed(seed)
+    x = torch.randn(c_in, *size, generator=g, dtype=DOUBLE)
+    w = torch.randn(c_out, c_in, *kernel, generator=g, dtype=DOUBLE)
+    b = torch.randn(c_out, generator=g, dtype=DOUBLE)
+    expected = F.conv2d(x[None], w, b, stride=stride, padding=padding)[0]
+    for conv2d in (simple_conv2d, simple_conv2d_unfold):
+        torch.testing.assert_close(conv2d(x, w, b, stride, padding), expected)
+
+
+@pytest.mark.parametrize("kernel_size", [1, 3, 5])
+@pytest.mark.parametrize("stride", [1, 2, 3, 4])
+def test_im2col_copies_each_value_about_k2_over_s2_times(kernel_size: int, stride: int) -> None:
+    """The correction: kH·kW copies per input value only for stride 1; kH·kW/(sH·sW) in general,
+    exactly when the stride divides the size (with the padding that keeps stride 1's size)."""
+    padding = kernel_size // 2
+    for size in (24, 25, 31):
+        x = torch.zeros(1, 1, size, size)
+        columns = F.unfold(x, kernel_size, padding=padding, stride=stride)
+        copies = columns.numel() / x.numel()
+        out = checks.conv_output_size(size, kernel_size, stride, padding)
+        assert copies == pytest.approx(out * out * kernel_size**2 / size**2)  # the exact count
+        if size % stride == 0:
+            assert copies == pytest.approx(kernel_size**2 / stride**2)
+        else:  # ⌈size/stride⌉ windows a side: a little more, by at most a factor (1 + stride/size)²
+            assert kernel_size**2 / stride**2 < copies <= kernel_size**2 / stride**2 * (1 + stride / size) ** 2
+    if stride > 1:  # the sentence the page corrects: kH·kW copies is wrong for stride > 1
+        assert copies < 0.6 * kernel_size**2
+
+
 def test_float32_and_the_articles_layer() -> None:
     torch.manual_seed(0)
     layer = torch.nn.Conv2d(1, 16, 3, 1, 1)
@@ -155,6 +203,8 @@ def test_padding_same_puts_the_odd_zero_at_the_end() -> None:
     geo = checks.conv2d_geometry(torch.zeros(1, 1, 6, 6), torch.zeros(1, 1, 4, 2), padding="same", dilation=(1, 3))
     assert geo.padding == ((1, 2), (1, 2))  # totals 1·3 = 3 and 3·1 = 3
     assert geo.output_size == (6, 6)
+    geo = checks.conv2d_geometry(torch.zeros(1, 1, 6, 6), torch.zeros(1, 1, 2, 2), padding="same", dilation=2)
+    assert geo.padding == ((1, 1), (1, 1))  # an even kernel with an even dilation splits evenly
 
 
 def test_signatures_mirror_f_conv2d() -> None:
@@ -286,3 +336,53 @@ def test_photo_ships_with_matplotlib_and_is_public_domain_source() -> None:
     assert photo.min() >= 0 and photo.max() <= 1
     path = matplotlib.cbook.get_sample_data("grace_hopper.jpg", asfileobj=False)
     assert b"commons.wikimedia.org/wiki/File:Grace_Hopper.jpg" in Image.open(path).info["comment"]
+
+
+def sharpness(image: torch.Tensor) -> float:
+    """Mean absolute difference between neighbouring pixels, of the image scaled to unit spread."""
+    z = (image - image.mean()) / image.std()
+    return ((z[1:] - z[:-1]).abs().mean() + (z[:, 1:] - z[:, :-1]).abs().mean()).item()
+
+
+def test_the_sum_of_the_weights_is_the_dc_gain_not_a_blur() -> None:
+    """The correction of the feature-maps page: the sum of a filter's weights is its response to
+    flat regions, so a large sum makes a map like the photo (or its negative); it does not make a blur."""
+    torch.manual_seed(0)  # the page's seed, so the page's layer
+    layer = torch.nn.Conv2d(1, 16, 3, 1, 1)
+    photo = grace_hopper()
+    with torch.no_grad():
+        maps = layer(photo)[0]
+        flat = layer(torch.full((1, 1, 5, 5), 0.5))[0, :, 2, 2] - layer.bias
+    totals = layer.weight.sum(dim=(1, 2, 3))
+    torch.testing.assert_close(flat, 0.5 * totals.detach())
+    for k in range(16):
+        r = torch.corrcoef(torch.stack([maps[k].flatten(), photo.flatten()]))[0, 1].item()
+        if abs(totals[k]) > 0.4:  # a large sum: the photo, or its negative
+            assert r * totals[k].item() > 0 and abs(r) > 0.8, (k, r)
+    assert totals.abs().argmax() == 3 and totals.argmax() == 15  # the maps the page names
+    # The same sum, opposite effects: the box blur and the sharpen kernel both sum to 1.
+    inner = photo[0, 0, 1:-1, 1:-1]
+    blurred = F.conv2d(photo, CLASSIC_KERNELS["Box blur"][None, None])[0, 0]
+    sharpened = F.conv2d(photo, CLASSIC_KERNELS["Sharpen"][None, None])[0, 0]
+    assert sharpness(blurred) < sharpness(inner) < sharpness(sharpened)
+
+
+def test_gradient_descent_recovers_sobel_x_from_noise() -> None:
+    """The feature-maps page's claim: twenty steps of plain gradient descent, from random weights,
+    find the kernel that made an edge map (to two decimals); one step finds nothing like it."""
+    torch.manual_seed(0)  # the page's seed
+    sobel_x = CLASSIC_KERNELS["Sobel x"].reshape(1, 1, 3, 3)
+    x = torch.randn(1, 1, 32, 32)
+    y = F.conv2d(x, sobel_x)
+    conv = torch.nn.Conv2d(1, 1, 3, bias=False)
+    errors = []
+    for _ in range(20):
+        loss = ((conv(x) - y) ** 2).mean()
+        conv.zero_grad()
+        loss.backward()
+        with torch.no_grad():
+            conv.weight -= 0.2 * conv.weight.grad
+        errors.append((conv.weight - sobel_x).norm().item())
+    assert errors[0] > 0.5  # not there after one step
+    assert errors[-1] < 1e-3  # there after twenty
+    assert all(b < a for a, b in itertools.pairwise(errors))  # closer at every step

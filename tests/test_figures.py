@@ -59,7 +59,7 @@ def hashes() -> dict[str, str]:
 
 def test_comments_docstrings_and_examples_mark_no_figure_stale(snippets_copy: Path) -> None:
     before = hashes()
-    examples = sorted(snippets_copy.rglob("examples.py"))
+    examples = sorted([*snippets_copy.rglob("examples.py"), *snippets_copy.glob("*/examples/*.py")])
     assert examples, "no examples.py found"
     for path in examples:  # any edit at all: no figure imports a page's examples
         path.write_text(path.read_text() + "\nprint('a new block')\n")

@@ -1,5 +1,7 @@
-"""Conv2d from scratch, twice, with F.conv2d's signature and results.
+"""Conv2d from scratch: the idea in a few lines, then F.conv2d's signature.
 
+- `simple_conv2d`: one image, loops over the output cells; the idea.
+- `simple_conv2d_unfold`: the same with F.unfold and one matrix product.
 - `conv2d_loops`: explicit loops over output channels, output cells and
   kernel taps; the formula transcribed, for reading, not for speed.
 - `conv2d_unfold`: im2col with `F.unfold`, then one batched matmul.
@@ -19,6 +21,45 @@ import torch.nn.functional as F
 
 from snippets.convolution.checks import conv2d_geometry
 from snippets.convolution.receptive import window
+
+
+def simple_conv2d(
+    x: torch.Tensor,
+    weight: torch.Tensor,
+    bias: torch.Tensor,
+    stride: int = 1,
+    padding: int = 0,
+) -> torch.Tensor:
+    """Conv2d of one image: x (C_in, H, W) -> (C_out, H_out, W_out)."""
+    x = F.pad(x, (padding, padding, padding, padding))  # zeros on 4 sides
+    c_out, _, kh, kw = weight.shape
+    h_out = (x.shape[1] - kh) // stride + 1
+    w_out = (x.shape[2] - kw) // stride + 1
+    out = x.new_empty(c_out, h_out, w_out)
+    for i in range(h_out):
+        for j in range(w_out):
+            top, left = i * stride, j * stride  # the window's first cell
+            patch = x[:, top : top + kh, left : left + kw]  # (C_in, kH, kW)
+            # every filter times the patch, summed: one value per filter
+            out[:, i, j] = (weight * patch).sum(dim=(1, 2, 3)) + bias
+    return out
+
+
+def simple_conv2d_unfold(
+    x: torch.Tensor,
+    weight: torch.Tensor,
+    bias: torch.Tensor,
+    stride: int = 1,
+    padding: int = 0,
+) -> torch.Tensor:
+    """The same as `simple_conv2d`, with one matrix product."""
+    c_out, _, kh, kw = weight.shape
+    h_out = (x.shape[1] + 2 * padding - kh) // stride + 1
+    w_out = (x.shape[2] + 2 * padding - kw) // stride + 1
+    # (C_in·kH·kW, H_out·W_out): column l holds the window of output cell l
+    columns = F.unfold(x[None], (kh, kw), padding=padding, stride=stride)[0]
+    out = weight.view(c_out, -1) @ columns + bias[:, None]  # (C_out, L)
+    return out.view(c_out, h_out, w_out)
 
 
 def conv2d_loops(

@@ -1,0 +1,1 @@
+"""The driver code of the Convolution chapter: one module per page."""
