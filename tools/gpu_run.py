@@ -1,6 +1,6 @@
 """The GPU half of the benchmarks, in one command: `python -m tools.gpu_run`.
 
-It runs, each as its own process, exactly what a person would type:
+It runs, in one process (one start-up of torch), the `main` of what a person would type:
 
 1. `python -m snippets.benchmarks --device cuda --out snippets/benchmarks/results/cuda.json`;
 2. `python -m tools.figures --device cuda`: every stale figure, the new GPU plots among them;
@@ -23,16 +23,16 @@ Usage:
 from __future__ import annotations
 
 import argparse
-import subprocess
+import importlib
 import sys
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 BUDGET_S = 180.0
-# Assumed wall time of steps 2 and 3 on the GPU machine: Python and torch start-up, the hashes of
-# every figure's code, two plots drawn, the page's tables generated.
-STEP_ALLOWANCE_S = {"figures": 40.0, "sync": 25.0}
+# Assumed wall time of steps 2 and 3 on the GPU machine: imports, the hashes of every figure's
+# code, two plots drawn, the page's tables generated.
+STEP_ALLOWANCE_S = {"figures": 30.0, "sync": 20.0}
 
 
 def estimate_seconds() -> float:
@@ -42,15 +42,23 @@ def estimate_seconds() -> float:
     return estimate_seconds(grid_for("cuda"), H200) + sum(STEP_ALLOWANCE_S.values())
 
 
-def steps(device: str, quick: bool) -> list[tuple[str, list[str]]]:
-    """(name, command) of the three steps."""
+def steps(device: str, quick: bool) -> list[tuple[str, str, list[str]]]:
+    """(name, module, arguments) of the three steps: `python -m <module> <arguments>`."""
     results = ROOT / "snippets" / "benchmarks" / "results" / f"{device}.json"
-    benchmark = ["-m", "snippets.benchmarks", "--device", device, "--out", str(results)]
+    benchmark = ["--device", device, "--out", str(results), *(["--quick"] if quick else [])]
     return [
-        ("benchmark", benchmark + (["--quick"] if quick else [])),
-        ("figures", ["-m", "tools.figures", "--device", device]),
-        ("sync", ["-m", "tools.sync", "--only", "benchmarks"]),
+        ("benchmark", "snippets.benchmarks.__main__", benchmark),
+        ("figures", "tools.figures", ["--device", device]),
+        ("sync", "tools.sync", ["--only", "benchmarks"]),
     ]
+
+
+def run_step(module: str, arguments: list[str]) -> int:
+    """`python -m module arguments`, in this process: its `main`'s exit status."""
+    try:
+        return importlib.import_module(module).main(arguments) or 0
+    except SystemExit as stop:
+        return stop.code if isinstance(stop.code, int) else 1
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -63,14 +71,14 @@ def main(argv: list[str] | None = None) -> int:
     if args.device == "cuda" and not args.quick:
         print(f"estimated wall time on an H200-class GPU: {estimate_seconds():.0f} s (budget {BUDGET_S:.0f} s)")
     total = time.perf_counter()
-    for name, command in steps(args.device, args.quick):
+    for name, module, arguments in steps(args.device, args.quick):
         start = time.perf_counter()
-        print(f"== {name}: python {' '.join(command)}", flush=True)
-        result = subprocess.run([sys.executable, *command], cwd=ROOT)
+        print(f"== {name}: python -m {module.removesuffix('.__main__')} {' '.join(arguments)}", flush=True)
+        status = run_step(module, arguments)
         print(f"== {name}: {time.perf_counter() - start:.0f} s", flush=True)
-        if result.returncode != 0:
-            print(f"{name} failed (exit status {result.returncode})", file=sys.stderr)
-            return result.returncode
+        if status != 0:
+            print(f"{name} failed (exit status {status})", file=sys.stderr)
+            return status
     took = time.perf_counter() - total
     print(f"== done in {took:.0f} s" + (f", over the {BUDGET_S:.0f} s budget" if took > BUDGET_S else ""))
     return 0

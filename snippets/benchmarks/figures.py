@@ -99,7 +99,8 @@ def times_figure(results: dict) -> Figure:
     axes[0][0].set_yticks(range(len(names)), [v.label for v in UPSAMPLERS])
     axes[0][0].invert_yaxis()
     handles = [Patch(facecolor=COLOUR[p], hatch=HATCH[f], edgecolor="white", label=f"{p} · {f}") for p, f in series]
-    fig.legend(handles=handles, loc="outside lower center", ncols=len(series), frameon=False)
+    handles.append(Patch(facecolor="#333333", alpha=NOISY_ALPHA, label="faded: noisy"))
+    fig.legend(handles=handles, loc="outside lower center", ncols=len(handles), frameon=False)
     return fig
 
 
@@ -147,6 +148,8 @@ def roofline_figure(results: dict) -> Figure:
     formats = [
         Line2D([], [], marker="o", linestyle="", markerfacecolor="none", color="#333333", label="contiguous (hollow)"),
         Line2D([], [], marker="o", linestyle="", color="#333333", label="channels_last (filled)"),
+        Line2D([], [], marker="o", linestyle="", color="#333333", alpha=NOISY_ALPHA, label="noisy (faded)"),
+        Line2D([], [], color="#333333", linewidth=0.8, alpha=0.35, label=f"roofline ÷ {ROOF_FACTOR:g}"),
     ]
     ax.legend(
         handles=[*markers, *colours, *formats], loc="center left", bbox_to_anchor=(1.01, 0.5), frameon=False, fontsize=8

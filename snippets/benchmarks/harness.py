@@ -13,9 +13,9 @@ smallest spread is kept; a case still above the limit is recorded as noisy.
 from __future__ import annotations
 
 import contextlib
-import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from time import perf_counter
 
 import numpy as np
 import torch
@@ -107,19 +107,19 @@ def measure(
 
     def block(number: int) -> float:
         synchronize(device)
-        start = time.perf_counter()
+        start = perf_counter()
         for _ in range(number):
             fn()
         synchronize(device)
-        return (time.perf_counter() - start) / number
+        return (perf_counter() - start) / number
 
     one = block(1)
     number = max(1, round(settings.block_s / one)) if settings.block_s else 1
     best, attempts = None, 0
     while True:
-        start = time.perf_counter()
+        start = perf_counter()
         stats = summary([block(number) for _ in range(settings.blocks)])
-        took = time.perf_counter() - start
+        took = perf_counter() - start
         if attempts and budget is not None:
             budget.spend(took)  # a rerun is paid from the run's budget
         attempts += 1

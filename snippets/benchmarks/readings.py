@@ -189,7 +189,7 @@ def group_phrase(group: Group) -> str:
     counts = sorted(((group.count(kind), kind) for kind in KINDS if group.count(kind)), key=lambda x: -x[0])
     parts = []
     for k, kind in counts:
-        text = f"all {n} {kind}" if k == n else f"{k} of {n} {kind}" if not parts else f"{k} {kind}"
+        text = f"all {n} {kind}" if k == n > 1 else f"{k} of {n} {kind}" if not parts else f"{k} {kind}"
         if kind == "efficiency-bound":
             text += f" ({span([b.below for b in group.bounds if b.kind == kind])} below the lower roof)"
         parts.append(text)
@@ -286,7 +286,7 @@ def compare(results: dict, first: str, second: str) -> Comparison:
         a, b = cases.get((first, *size, p, f, pa)), cases.get((second, *size, p, f, pa))
         if clean(a) and clean(b):
             values.append(a["median_s"] / b["median_s"])
-        elif a is not None or b is not None:
+        elif a is not None and b is not None:
             left_out += 1
     return Comparison(values, left_out)
 
@@ -319,13 +319,14 @@ def comparison_phrase(comp: Comparison, first: str) -> str:
     )
 
 
-# The pairs of variants the page compares, and why each pair is worth comparing.
+# The pairs of variants the page compares, and why each pair is worth comparing ({a}, {b}: their
+# MACs per input pixel and channel pair).
 PAIRS = [
-    ("nearest_conv_folded", "nearest_conv", "the same function, folded: 16 MACs instead of 36"),
-    ("nearest_conv_folded", "convT_k4s2", "the same conv; the folded one also folds its kernel on every call"),
-    ("pixel_shuffle", "nearest_conv", "the same 36 MACs"),
+    ("nearest_conv_folded", "nearest_conv", "the same function, folded: {a} MACs instead of {b}"),
+    ("nearest_conv_folded", "convT_k4s2", "{a} MACs each; the folded one also folds its kernel on every call"),
+    ("pixel_shuffle", "nearest_conv", "{a} against {b} MACs"),
     ("bilinear_conv", "nearest_conv", "the same conv after a different resize"),
-    ("convT_k2s2", "convT_k4s2", "a quarter of the MACs"),
+    ("convT_k2s2", "convT_k4s2", "{a} against {b} MACs"),
 ]
 
 
@@ -335,6 +336,7 @@ def comparisons(results: dict) -> list[str]:
     for first, second, why in PAIRS:
         if first in results["grid"]["variants"] and second in results["grid"]["variants"]:
             phrase = comparison_phrase(compare(results, first, second), "the first")
+            why = why.format(a=ALL_VARIANTS[first].macs(1, 1, 1, 1), b=ALL_VARIANTS[second].macs(1, 1, 1, 1))
             out.append(f"**{label(first)} ÷ {label(second)}** ({why}): {phrase}.")
     formats = results["grid"]["memory_formats"]
     for p in results["grid"]["precisions"]:
@@ -368,27 +370,24 @@ def fastest_takeaway(results: dict) -> str:
     wins: dict[str, list[Race]] = {}
     for r in read:
         wins.setdefault(r.winner, []).append(r)
-    best = max(wins, key=lambda v: len(wins[v]))
-    mine = wins[best]
+    ranked = sorted(wins, key=lambda v: -len(wins[v]))
+    counts = ", ".join(f"{label(v)} in {len(wins[v])}" for v in ranked)
+    unread = f"; no reading in {len(races) - len(read)} (noisy)" if len(read) < len(races) else ""
+    where = f"of the {len(races)} settings (size × precision × memory format × pass)"
+    if len(ranked) > 1 and len(wins[ranked[0]]) == len(wins[ranked[1]]):
+        return f"**Fastest:** no single variant: {counts} {where}{unread}."
+    best, mine = ranked[0], wins[ranked[0]]
     ahead = sum(r.ahead for r in mine)
-    lead = f"ahead of the next in all {ahead}" if ahead == len(mine) else f"ahead of the next in {ahead}"
-    if ahead < len(mine):
-        lead += f", tied in {len(mine) - ahead}"
-    text = (
-        f"**Fastest:** {label(best)}, in {len(mine)} of the {len(races)} settings "
-        f"(size × precision × memory format × pass), {lead}"
-    )
-    others = sorted(((v, len(rs)) for v, rs in wins.items() if v != best), key=lambda x: -x[1])
-    if others:
-        text += "; " + ", ".join(f"{label(v)} in {k}" for v, k in others)
-    if unread := len(races) - len(read):
-        text += f"; no reading in {unread} (noisy)"
-    variant = ALL_VARIANTS[best]
+    lead = "ahead of the next in all of them" if ahead == len(mine) else f"ahead of the next in {ahead} of them"
+    text = f"**Fastest:** {label(best)}, in {len(mine)} {where}, {lead}"
+    if len(ranked) > 1:
+        text += "; " + ", ".join(f"{label(v)} in {len(wins[v])}" for v in ranked[1:])
+    text += unread
     macs = {v.name: v.macs(1, 1, 1, 1) for v in UPSAMPLERS if v.upsamples}
     if macs[best] == min(macs.values()):
         text += (
             f". It also does the least work, {macs[best]} MACs per input pixel and channel pair, "
-            f"and each of its outputs sees a {support_text(variant)} patch of the input"
+            f"and each of its outputs sees a {support_text(ALL_VARIANTS[best])} patch of the input"
         )
     return text + "."
 

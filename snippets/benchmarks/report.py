@@ -232,8 +232,7 @@ def machines() -> str:
         cells = [get(r) for r in saved.values()]
         if any(c is not None for c in cells):  # no row that says "n/a" everywhere
             rows.append([name, *(c if c is not None else "—" for c in cells)])
-    text = table(["run", *(DEVICE_TITLE[d] for d in saved)], rows, "l" + "l" * len(saved))
-    return text + "".join("\n" + w for r in saved.values() if (w := busy_warning(r)))
+    return table(["run", *(DEVICE_TITLE[d] for d in saved)], rows, "l" + "l" * len(saved))
 
 
 def busy_warning(results: dict) -> str:
@@ -292,26 +291,13 @@ def scratch_table(results: dict) -> str:
             shown = ratio(r["ratio"]) + (f" {NOISY}" if r["noisy"] else "")
             rows.append([name, r["size"], timed(r["scratch"]), timed(r["library"]), shown, matches])
         if rows:
-            header = [
-                f"from scratch, against {reference}",
-                "size",
-                "ours: ms (IQR ÷ median)",
-                f"{reference}: ms (IQR ÷ median)",
-                "time ratio",
-                "same output",
-            ]
-            parts.append(table(header, rows, "llrrrl"))
+            header = ["function", "size", "ours, ms", "library, ms", "time ratio", "same output"]
+            parts.append(f"Against `{reference}`:\n\n" + table(header, rows, "llrrrl"))
     calls = {(r["reference"], r["size"]): call_label(r) for r in results["scratch"]}
     legend = "\n".join(f"- {ref}, {size}: {label}." for (ref, size), label in calls.items())
     limit = percent(results["grid"]["timer"]["spread_limit"])
-    return (
-        "\n".join(parts)
-        + "\nThe calls, all in fp32, forward:\n\n"
-        + legend
-        + "\n\n"
-        + NOISY_NOTE.format(limit=limit)
-        + "\n"
-    )
+    note = f"Each time is the median per call, in ms, with IQR ÷ median in brackets. {NOISY_NOTE.format(limit=limit)}"
+    return "\n".join(parts) + "\n" + note + "\n\nThe calls, all in fp32, forward:\n\n" + legend + "\n"
 
 
 def scratch_ratios() -> str:

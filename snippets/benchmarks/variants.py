@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cache
 
 import torch
 import torch.nn as nn
@@ -298,6 +299,7 @@ def fold_flops(c: int) -> int:
     return counter.get_total_flops()
 
 
+@cache
 def free_weights(variant: Variant, c: int = 4) -> int:
     """Trainable weights per channel pair (biases apart): what the variant can learn per C²."""
     model = variant.build(c)
@@ -305,9 +307,11 @@ def free_weights(variant: Variant, c: int = 4) -> int:
     return total // (c * c)
 
 
-def input_support(variant: Variant, size: int = 8) -> list[tuple[int, int]]:
-    """The (rows, columns) of input pixels that one output pixel depends on, for every output
-    pixel away from the borders, as autograd finds them (one channel, all weights 1).
+@cache
+def input_support(variant: Variant, size: int = 8) -> tuple[tuple[int, int], ...]:
+    """The (rows, columns) of input pixels that one output pixel depends on, for the 4×4 output
+    pixels in the middle (every phase of a ×2 upsampler), as autograd finds them (one channel,
+    all weights 1).
 
     One shape means every output sees the same support; several mean the overlap is uneven.
     """
@@ -319,9 +323,10 @@ def input_support(variant: Variant, size: int = 8) -> list[tuple[int, int]]:
     out = model(x)
     side = out.shape[-1]
     shapes = set()
-    for i in range(side // 4, side - side // 4):  # away from the borders and their padding
-        for j in range(side // 4, side - side // 4):
+    middle = range(side // 2 - 2, side // 2 + 2)  # every output phase, away from the borders and their padding
+    for i in middle:
+        for j in middle:
             (grad,) = torch.autograd.grad(out[0, 0, i, j], x, retain_graph=True)
             rows, cols = grad.abs().sum(dim=(0, 1)).nonzero(as_tuple=True)
             shapes.add((int(rows.max() - rows.min()) + 1, int(cols.max() - cols.min()) + 1))
-    return sorted(shapes)
+    return tuple(sorted(shapes))
