@@ -404,16 +404,23 @@ def folded_takeaway(results: dict) -> str:
     )
 
 
+def capacity_phrase() -> str:
+    """What PixelShuffle and nearest ×2 + Conv2d 3×3 spend their MACs on (counts, no timing)."""
+    parts = []
+    for name in ("pixel_shuffle", "nearest_conv"):
+        v = ALL_VARIANTS[name]
+        parts.append(
+            f"{v.label} spends its {v.macs(1, 1, 1, 1)} MACs on a {support_text(v)} input patch "
+            f"with {free_weights(v)} free weights"
+        )
+    return "; ".join(parts)
+
+
 def capacity_takeaway(results: dict) -> str:
-    shuffle, nearest = ALL_VARIANTS["pixel_shuffle"], ALL_VARIANTS["nearest_conv"]
-    same = shuffle.macs(1, 1, 1, 1) == nearest.macs(1, 1, 1, 1)
-    work = f"the same {shuffle.macs(1, 1, 1, 1)} MACs" if same else "different MACs"
-    comp = compare(results, shuffle.name, nearest.name)
+    comp = compare(results, "pixel_shuffle", "nearest_conv")
     return (
-        f"**PixelShuffle against resize + conv, at {work}:** {shuffle.label} spends them on "
-        f"{free_weights(shuffle)} free weights over a {support_text(shuffle)} input patch, "
-        f"{nearest.label} on {free_weights(nearest)} over {support_text(nearest)}. "
-        f"Its time ÷ resize + conv's: {comparison_phrase(comp, 'PixelShuffle')}."
+        f"**What the MACs buy:** per input pixel and channel pair, {capacity_phrase()}. "
+        f"PixelShuffle's time ÷ resize + conv's: {comparison_phrase(comp, 'PixelShuffle')}."
     )
 
 

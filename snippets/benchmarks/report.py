@@ -18,6 +18,7 @@ from snippets.benchmarks.grid import H200, estimate_seconds, grid_for
 from snippets.benchmarks.readings import PRECISION_LABEL, percent, ratio, sig, size_label
 from snippets.benchmarks.run import load
 from snippets.benchmarks.variants import (
+    ALL_VARIANTS,
     COMPONENTS,
     UPSAMPLERS,
     Variant,
@@ -83,7 +84,6 @@ def flop_check(variant: Variant, shape: tuple[int, int, int, int]) -> int:
 # --- what is compared -------------------------------------------------------------------------
 
 SHAPE = (8, 64, 32, 32)  # the size at which the work table gives FLOPs
-UPSAMPLERS_BY_NAME = {v.name: v for v in UPSAMPLERS}
 
 
 def variants_table() -> str:
@@ -121,7 +121,7 @@ def work_table() -> str:
         f"GFLOP, forward, {size_label(*SHAPE)}",
     ]
     c = SHAPE[1]
-    folded_conv = UPSAMPLERS_BY_NAME["nearest_conv_folded"].flops(*SHAPE)
+    folded_conv = ALL_VARIANTS["nearest_conv_folded"].flops(*SHAPE)
     note = (
         "\nEvery row was checked against torch when this table was built: the FLOPs against "
         "`torch.utils.flop_counter`, the input patch by autograd (the input pixels an output's gradient "
@@ -134,14 +134,12 @@ def work_table() -> str:
 
 
 def capacity() -> str:
-    """The PixelShuffle capacity reading: what each 36 MACs buy (no timing)."""
-    shuffle, nearest, folded = (UPSAMPLERS_BY_NAME[n] for n in ("pixel_shuffle", "nearest_conv", "nearest_conv_folded"))
+    """The PixelShuffle capacity reading: what the same MACs buy (no timing)."""
+    folded, nearest = ALL_VARIANTS["nearest_conv_folded"], ALL_VARIANTS["nearest_conv"]
     return (
-        f"Per input pixel (one 2×2 block of outputs) and channel pair, {shuffle.label} spends its "
-        f"{shuffle.macs(1, 1, 1, 1)} MACs on a {rd.support_text(shuffle)} input patch with "
-        f"{free_weights(shuffle)} free weights; {nearest.label} spends its {nearest.macs(1, 1, 1, 1)} on a "
-        f"{rd.support_text(nearest)} patch with {free_weights(nearest)} free weights, the same function that "
-        f"its folded form computes with {folded.macs(1, 1, 1, 1)} MACs.\n"
+        f"Per input pixel (one 2×2 block of outputs) and channel pair, {rd.capacity_phrase()}. "
+        f"Folded, {nearest.label} computes the same function with {folded.macs(1, 1, 1, 1)} MACs "
+        f"instead of {nearest.macs(1, 1, 1, 1)}.\n"
     )
 
 
