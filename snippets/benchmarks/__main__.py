@@ -1,16 +1,19 @@
 """Benchmark the ×2 upsampling choices and the site's from-scratch convolutions: `python -m snippets.benchmarks`.
 
-It times, with `torch.utils.benchmark`, every upsampling variant of `snippets.benchmarks.variants`
-over the grid of `snippets.benchmarks.grid` (sizes, fp32/TF32/bf16, contiguous/channels_last,
-forward and forward+backward), a matmul and a copy as the device's measured peaks, and the
-from-scratch convolutions as ratios to F.conv2d / F.conv_transpose2d.
+It times every upsampling variant of `snippets.benchmarks.variants` over the grid of
+`snippets.benchmarks.grid` (sizes, fp32/TF32/bf16, contiguous/channels_last, forward and
+forward+backward), reruns the noisy cases within a time budget, measures a matmul and a copy as
+the device's peaks, and times the from-scratch convolutions as ratios to F.conv2d /
+F.conv_transpose2d.
 
 A full run saves `snippets/benchmarks/results/<device>.json` and prints its tables. The page
 is then rebuilt from the saved file:
 
-    python -m snippets.benchmarks --device cuda
+    python -m snippets.benchmarks --device cpu
     python -m tools.figures --only benchmarks
     python -m tools.sync --only benchmarks
+
+On a GPU, `python -m tools.gpu_run` runs all three with `--device cuda`.
 
 Usage:
     python -m snippets.benchmarks [--device auto|cpu|cuda] [--quick] [--threads N] [--out PATH]

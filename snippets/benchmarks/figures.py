@@ -13,6 +13,7 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
+from snippets.benchmarks.readings import ROOF_FACTOR
 from snippets.benchmarks.run import load
 from snippets.benchmarks.variants import UPSAMPLERS
 from snippets.plotting import PALETTE, figure, new_figure
@@ -20,18 +21,10 @@ from snippets.plotting import PALETTE, figure, new_figure
 DPI = 100  # snippets.plotting's figure.dpi: the PNG is (inches × DPI) pixels
 INCHES = {"times": (10.0, 7.2), "roofline": (8.0, 5.0)}
 TITLE = {"cpu": "CPU", "cuda": "GPU"}
-SHORT = {
-    "conv3x3": "Conv2d 3×3 (no upsampling)",
-    "convT_k2s2": "ConvT k2 s2",
-    "convT_k3s2": "ConvT k3 s2 p1 op1",
-    "convT_k4s2": "ConvT k4 s2 p1",
-    "nearest_conv": "nearest ×2 + conv 3×3",
-    "bilinear_conv": "bilinear ×2 + conv 3×3",
-    "pixel_shuffle": "conv 3×3 to 4C + PixelShuffle",
-}
 COLOUR = {"fp32": PALETTE[0], "tf32": PALETTE[2], "bf16": PALETTE[1]}
 HATCH = {"contiguous": "", "channels_last": "///"}
-MARKER = dict(zip(SHORT, ["o", "v", "^", "s", "D", "P", "X"], strict=True))
+MARKER = dict(zip([v.name for v in UPSAMPLERS], ["o", "v", "^", "s", "*", "D", "P", "X"], strict=True))
+NOISY_ALPHA = 0.3  # noisy cases are drawn faded
 
 
 def figure_name(device: str, kind: str) -> str:
@@ -51,12 +44,14 @@ def alt_text(device: str, kind: str, results: dict) -> str:
         return (
             f"Bar charts of the median time of each ×2 upsampling variant on the {TITLE[device]} ({name}), "
             f"forward and forward+backward, at {len(results['grid']['sizes'])} sizes, in {precisions}, "
-            "contiguous (plain bars) and channels_last (hatched bars), with the interquartile range as error bars"
+            "contiguous (plain bars) and channels_last (hatched bars), with the interquartile range as error bars; "
+            "noisy cases are faded"
         )
     return (
         f"Log-log plot of the achieved TFLOP/s of every forward upsampling case on the {TITLE[device]} ({name}) "
         "against its arithmetic intensity in FLOPs per byte, with the measured matmul peaks as horizontal "
-        "lines and the measured copy bandwidth as a diagonal line"
+        f"lines, the measured copy bandwidth as a diagonal line, and the roofline divided by {ROOF_FACTOR:g} "
+        "as a faint line: points below it are efficiency-bound"
     )
 
 
@@ -81,33 +76,31 @@ def times_figure(results: dict) -> Figure:
         for col, size in enumerate(sizes):
             ax = axes[row][col]
             for k, (p, f) in enumerate(series):
-                ys, xs, errs = [], [], []
                 for i, name in enumerate(names):
                     case = index.get((name, *size, p, f, pass_))
                     if case:
-                        ys.append(i - 0.4 + (k + 0.5) * height)
-                        xs.append(case["median_s"] * 1e3)
-                        errs.append(case["iqr_s"] * 1e3 / 2)
-                ax.barh(
-                    ys,
-                    xs,
-                    height=height,
-                    xerr=errs,
-                    color=COLOUR[p],
-                    hatch=HATCH[f],
-                    edgecolor="white",
-                    linewidth=0.3,
-                    error_kw={"elinewidth": 0.6, "ecolor": "#333333"},
-                )
+                        ax.barh(
+                            i - 0.4 + (k + 0.5) * height,
+                            case["median_s"] * 1e3,
+                            height=height,
+                            xerr=case["iqr_s"] * 1e3 / 2,
+                            color=COLOUR[p],
+                            alpha=NOISY_ALPHA if case["noisy"] else 1.0,
+                            hatch=HATCH[f],
+                            edgecolor="white",
+                            linewidth=0.3,
+                            error_kw={"elinewidth": 0.6, "ecolor": "#333333"},
+                        )
             n, c, h, w = size
             ax.set_title(f"N={n}, C={c}, {h}×{w}\n{pass_}")
             ax.set_xlabel("median time (ms)")
             ax.grid(axis="x", alpha=0.3)
             ax.set_axisbelow(True)
-    axes[0][0].set_yticks(range(len(names)), [SHORT[n] for n in names])
+    axes[0][0].set_yticks(range(len(names)), [v.label for v in UPSAMPLERS])
     axes[0][0].invert_yaxis()
     handles = [Patch(facecolor=COLOUR[p], hatch=HATCH[f], edgecolor="white", label=f"{p} · {f}") for p, f in series]
-    fig.legend(handles=handles, loc="outside lower center", ncols=len(series), frameon=False)
+    handles.append(Patch(facecolor="#333333", alpha=NOISY_ALPHA, label="faded: noisy"))
+    fig.legend(handles=handles, loc="outside lower center", ncols=len(handles), frameon=False)
     return fig
 
 
@@ -120,6 +113,11 @@ def roofline_figure(results: dict) -> Figure:
     lo, hi = min(intensities) / 2, max(intensities) * 2
     bandwidth = results["peaks"]["copy"]["gbps"]
     ax.plot([lo, hi], [bandwidth * lo / 1e3, bandwidth * hi / 1e3], color="#555555", linestyle=":", linewidth=1)
+    for p in results["grid"]["precisions"]:  # the roofline ÷ ROOF_FACTOR: below it, a case is efficiency-bound
+        peak = results["peaks"][f"matmul_{p}"]["tflops"]
+        xs = [lo, peak * 1e3 / bandwidth, hi]
+        ys = [min(peak, bandwidth * x / 1e3) / ROOF_FACTOR for x in xs]
+        ax.plot(xs, ys, color=COLOUR[p], linewidth=0.8, alpha=0.35)
     ax.annotate(
         f"copy bandwidth {bandwidth:.0f} GB/s", (lo * 1.15, bandwidth * lo * 1.5 / 1e3), color="#555555", fontsize=8
     )
@@ -137,6 +135,7 @@ def roofline_figure(results: dict) -> Figure:
             linewidths=1,
             facecolors=COLOUR[case["precision"]] if filled else "none",
             edgecolors=COLOUR[case["precision"]],
+            alpha=NOISY_ALPHA if case["noisy"] else 1.0,
         )
     ax.set_xscale("log")
     ax.set_yscale("log")
@@ -144,13 +143,13 @@ def roofline_figure(results: dict) -> Figure:
     ax.set_xlabel("arithmetic intensity (FLOPs per byte of unfused forward traffic)")
     ax.set_ylabel("achieved TFLOP/s (forward)")
     ax.grid(which="major", alpha=0.3)
-    markers = [
-        Line2D([], [], marker=MARKER[v.name], linestyle="", color="#333333", label=SHORT[v.name]) for v in UPSAMPLERS
-    ]
+    markers = [Line2D([], [], marker=MARKER[v.name], linestyle="", color="#333333", label=v.label) for v in UPSAMPLERS]
     colours = [Patch(color=COLOUR[p], label=p) for p in results["grid"]["precisions"]]
     formats = [
         Line2D([], [], marker="o", linestyle="", markerfacecolor="none", color="#333333", label="contiguous (hollow)"),
         Line2D([], [], marker="o", linestyle="", color="#333333", label="channels_last (filled)"),
+        Line2D([], [], marker="o", linestyle="", color="#333333", alpha=NOISY_ALPHA, label="noisy (faded)"),
+        Line2D([], [], color="#333333", linewidth=0.8, alpha=0.35, label=f"roofline ÷ {ROOF_FACTOR:g}"),
     ]
     ax.legend(
         handles=[*markers, *colours, *formats], loc="center left", bbox_to_anchor=(1.01, 0.5), frameon=False, fontsize=8

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 import torch
 import torch.nn.functional as F
 
-from snippets.benchmarks.harness import TimerSettings, measure, precision
+from snippets.benchmarks.harness import Budget, TimerSettings, measure, precision
 
 # Tolerances of the fp32 comparison with the library op (sums of ~300 products).
 RTOL, ATOL = 1e-4, 1e-4
@@ -85,7 +85,9 @@ def load(function: ScratchFunction):
     return getattr(importlib.import_module(function.module), function.name)
 
 
-def time_scratch(function: ScratchFunction, size: str, device: torch.device, settings: TimerSettings) -> dict:
+def time_scratch(
+    function: ScratchFunction, size: str, device: torch.device, settings: TimerSettings, budget: Budget | None = None
+) -> dict:
     """Check `function` against its library op on one problem, then time both (fp32, forward)."""
     problem = function.problems[size]
     record = {
@@ -110,8 +112,9 @@ def time_scratch(function: ScratchFunction, size: str, device: torch.device, set
         same_shape = ours.shape == theirs.shape
         record["max_abs_err"] = (ours - theirs).abs().max().item() if same_shape else None
         record["allclose"] = bool(same_shape and torch.allclose(ours, theirs, rtol=RTOL, atol=ATOL))
-        record["scratch"] = measure(lambda: scratch(x, weight, bias, **problem.kwargs), device, settings)
-        record["library"] = measure(lambda: library(x, weight, bias, **problem.kwargs), device, settings)
+        record["scratch"] = measure(lambda: scratch(x, weight, bias, **problem.kwargs), device, settings, budget)
+        record["library"] = measure(lambda: library(x, weight, bias, **problem.kwargs), device, settings, budget)
     record["ratio"] = record["scratch"]["median_s"] / record["library"]["median_s"]
     record["status"] = "ok" if record["allclose"] else "mismatch"
+    record["noisy"] = record["scratch"]["noisy"] or record["library"]["noisy"]
     return record

@@ -1,10 +1,13 @@
-"""Timing with `torch.utils.benchmark`: one case, one matmul peak, one copy peak.
+"""Timing: one case, one matmul peak, one copy peak, with reruns of noisy cases.
 
-`torch.utils.benchmark.Timer` warms up, picks how many calls make one timed block (so the
-timer's own overhead is negligible), synchronises CUDA around each block, and returns every
-block's time. We keep the median and the interquartile range (IQR) of those per-call times:
-the median is robust to the odd slow block on a busy machine, and the IQR says how noisy the
-machine was. We pass `num_threads` explicitly because the Timer defaults to ONE thread.
+`measure` times blocks of calls itself: a few warm-up calls, then a fixed number of blocks,
+each repeating the call until it lasts about `block_s`, with CUDA synchronised around each
+block (as `torch.utils.benchmark` does). A fixed number of blocks keeps the length of a run
+predictable, which the GPU run's time budget needs. We keep the median and the interquartile
+range (IQR) of the per-call times: the median shrugs off the odd slow block on a busy machine,
+and IQR / median (the *spread*) says how noisy the machine was. A case whose spread is above
+`spread_limit` is timed again, while the run's rerun budget lasts, and the attempt with the
+smallest spread is kept; a case still above the limit is recorded as noisy.
 """
 
 from __future__ import annotations
@@ -12,9 +15,10 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from time import perf_counter
 
+import numpy as np
 import torch
-from torch.utils import benchmark
 
 from snippets.benchmarks.variants import Variant
 
@@ -27,14 +31,31 @@ PASSES = ("forward", "forward+backward")
 
 @dataclass(frozen=True)
 class TimerSettings:
-    """How long to time each case: `Timer.adaptive_autorange` stops once IQR/median is below
-    `threshold` (with at least 4 blocks and `min_run_time` seconds), or after `max_run_time`."""
+    """How each case is timed: `warmup` untimed calls, then `blocks` timed blocks, each repeating
+    the call until it lasts about `block_s` (0: one call per block). An attempt whose IQR / median
+    is above `spread_limit` is repeated, up to `max_attempts` in all, while the rerun budget lasts."""
 
     warmup: int = 2
-    threshold: float = 0.05
-    min_run_time: float = 0.2
-    max_run_time: float = 1.0
-    calls: int | None = None  # when set (the --quick smoke test): just this many single timed calls
+    blocks: int = 12
+    block_s: float = 0.02
+    spread_limit: float = 0.10
+    max_attempts: int = 3
+
+
+@dataclass
+class Budget:
+    """Seconds left for reruns of noisy cases, shared by a whole run."""
+
+    seconds: float
+    spent: float = 0.0
+    reruns: int = 0
+
+    def allows(self, seconds: float) -> bool:
+        return self.spent + seconds <= self.seconds
+
+    def spend(self, seconds: float) -> None:
+        self.spent += seconds
+        self.reruns += 1
 
 
 def synchronize(device: torch.device) -> None:
@@ -68,25 +89,52 @@ def precision(mode: str, device: torch.device) -> Iterator[torch.dtype]:
             switch.fp32_precision = value
 
 
-def measure(fn: Callable[[], object], device: torch.device, settings: TimerSettings) -> dict:
-    """Median and IQR of one call of `fn`, in seconds, and how many blocks were timed."""
+def summary(times: list[float]) -> dict:
+    """Median, IQR and spread (IQR / median) of per-call times, and the fastest."""
+    q1, median, q3 = np.percentile(times, [25, 50, 75]).tolist()
+    return {"median_s": median, "iqr_s": q3 - q1, "spread": (q3 - q1) / median, "min_s": min(times)}
+
+
+def measure(
+    fn: Callable[[], object], device: torch.device, settings: TimerSettings, budget: Budget | None = None
+) -> dict:
+    """Median and IQR of one call of `fn`, in seconds, with the blocks, attempts and the noise flag.
+
+    Without a `budget`, a noisy attempt is not repeated (the peaks: judged by their fastest block).
+    """
     for _ in range(settings.warmup):  # first calls build oneDNN primitives / run cuDNN autotuning
         fn()
-    synchronize(device)
-    timer = benchmark.Timer(stmt="fn()", globals={"fn": fn}, num_threads=torch.get_num_threads())
-    if settings.calls:
-        # A smoke test checks that everything runs, not how fast: skip the block-size search.
-        m = benchmark.Measurement.merge([timer.timeit(number=1) for _ in range(settings.calls)])[0]
-    else:
-        m = timer.adaptive_autorange(
-            threshold=settings.threshold, min_run_time=settings.min_run_time, max_run_time=settings.max_run_time
-        )
+
+    def block(number: int) -> float:
+        synchronize(device)
+        start = perf_counter()
+        for _ in range(number):
+            fn()
+        synchronize(device)
+        return (perf_counter() - start) / number
+
+    one = block(1)
+    number = max(1, round(settings.block_s / one)) if settings.block_s else 1
+    best, attempts = None, 0
+    while True:
+        start = perf_counter()
+        stats = summary([block(number) for _ in range(settings.blocks)])
+        took = perf_counter() - start
+        if attempts and budget is not None:
+            budget.spend(took)  # a rerun is paid from the run's budget
+        attempts += 1
+        if best is None or stats["spread"] < best["spread"]:
+            best = stats
+        if best["spread"] <= settings.spread_limit or attempts >= settings.max_attempts:
+            break
+        if budget is None or not budget.allows(took):  # the next attempt would take about as long
+            break
     return {
-        "median_s": m.median,
-        "iqr_s": m.iqr,
-        "min_s": min(m.times),  # the fastest block, per call: what a peak is judged by
-        "blocks": len(m.times),
-        "calls_per_block": m.number_per_run,
+        **best,
+        "blocks": settings.blocks,
+        "calls_per_block": number,
+        "attempts": attempts,
+        "noisy": best["spread"] > settings.spread_limit,
     }
 
 
@@ -128,6 +176,7 @@ def time_variant(
     pass_: str,
     device: torch.device,
     settings: TimerSettings,
+    budget: Budget | None = None,
 ) -> dict:
     """Build `variant` for (N, C, H, W) = `shape`, check its output shape, and time it.
 
@@ -178,7 +227,7 @@ def time_variant(
                     return model(x)
 
         del out
-        case.update(measure(step, device, settings))
+        case.update(measure(step, device, settings, budget))
     itemsize = torch.empty((), dtype=DTYPES[mode]).element_size()
     case["flops"] = variant.flops(n, c, h, w, backward=backward)
     case["bytes"] = variant.bytes(n, c, h, w, itemsize) if not backward else None

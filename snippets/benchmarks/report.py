@@ -1,201 +1,222 @@
-"""The Benchmarks page's tables and findings, drawn from the saved results only.
+"""The Benchmarks page's tables and readings, drawn from the saved results only.
 
 Every public function without arguments is a `<!-- generated: benchmarks.report:NAME -->`
-target of docs/benchmarks.md. They read `results/<device>.json`; where a device has no
-results they say the run is pending, and never make up a number. `render(results)` is what
-`python -m snippets.benchmarks` prints after a run.
+target of docs/benchmarks.md. They read `results/<device>.json`; a device without results
+gets one short note, and no number. Every sentence that reads the data comes from
+`readings`. `render(results)` is what `python -m snippets.benchmarks` prints after a run.
 """
 
 from __future__ import annotations
 
-import math
-from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 
 import torch
 from torch.utils.flop_counter import FlopCounterMode
 
+from snippets.benchmarks import readings as rd
+from snippets.benchmarks.grid import H200, estimate_seconds, grid_for
+from snippets.benchmarks.readings import PRECISION_LABEL, percent, ratio, sig, size_label
 from snippets.benchmarks.run import load
-from snippets.benchmarks.variants import COMPONENTS, UPSAMPLERS, Variant, check_nearest_conv_equivalence
+from snippets.benchmarks.variants import (
+    ALL_VARIANTS,
+    COMPONENTS,
+    UPSAMPLERS,
+    Variant,
+    check_folded_equals_unfolded,
+    check_nearest_conv_equivalence,
+    fold_flops,
+    free_weights,
+)
 from snippets.experiment import busy_note
 from snippets.markdown import table
 
 DEVICES = ("cpu", "cuda")
 DEVICE_TITLE = {"cpu": "CPU", "cuda": "GPU"}
-PRECISIONS = ("fp32", "tf32", "bf16")
-PRECISION_LABEL = {"fp32": "fp32", "tf32": "TF32", "bf16": "bf16"}
-LABEL = {v.name: v.label for v in [*UPSAMPLERS, *COMPONENTS]}
-PENDING = (
-    '!!! warning "GPU run pending"\n'
-    "    There are no GPU results yet: `snippets/benchmarks/results/cuda.json` does not exist, and no\n"
-    "    number on this page comes from a GPU. The GPU workflow (or anyone with a CUDA device) makes\n"
-    "    them with `python -m snippets.benchmarks --device cuda`; the GPU tables and plots then appear here.\n"
-)
-
-
-# --- formatting -------------------------------------------------------------------------------
-
-
-def sig(x: float, digits: int = 3) -> str:
-    """`x` with `digits` significant digits, in plain notation (no exponent)."""
-    if x == 0 or not math.isfinite(x):
-        return f"{x:g}"
-    decimals = max(0, digits - 1 - math.floor(math.log10(abs(x))))
-    return f"{x:.{decimals}f}"
+NOISY = "†"
+NOISY_NOTE = f"{NOISY} noisy: IQR above {{limit}} of the median after every attempt; left out of every reading."
 
 
 def ms(seconds: float) -> str:
     return sig(seconds * 1e3)
 
 
-def ratio(x: float) -> str:
-    return f"{sig(x, 2 if x < 10 else 3)}×"
-
-
 def threads(env: dict) -> str:
     return f"{env['threads']} thread{'s' if env['threads'] != 1 else ''}"
-
-
-def size_label(n: int, c: int, h: int, w: int) -> str:
-    return f"N={n}, C={c}, {h}×{w}"
-
-
-def column_label(precision: str, fmt: str) -> str:
-    return f"{PRECISION_LABEL[precision]} · {fmt}"
 
 
 def indent(text: str, spaces: int = 4) -> str:
     return "\n".join((" " * spaces + line) if line else "" for line in text.splitlines()) + "\n"
 
 
-def geomean(values: list[float]) -> float:
-    return math.exp(sum(math.log(v) for v in values) / len(values))
+def collapsed(title: str, body: str) -> str:
+    return f'??? note "{title}"\n\n' + indent(body)
 
 
-# --- reading results --------------------------------------------------------------------------
+def runs() -> dict[str, dict]:
+    return {d: r for d in DEVICES if (r := load(d)) is not None}
 
 
-def sizes(results: dict) -> list[tuple[int, int, int, int]]:
-    return [tuple(s) for s in results["grid"]["sizes"]]
-
-
-def key(case: dict) -> tuple:
+def pending_note() -> str:
+    minutes = estimate_seconds(grid_for("cuda"), H200) / 60
     return (
-        case["variant"],
-        case["n"],
-        case["c"],
-        case["h"],
-        case["w"],
-        case["precision"],
-        case["memory_format"],
-        case["pass"],
+        '!!! note "No GPU results yet"\n'
+        "    No number on this page comes from a GPU. On a machine with one, `python -m tools.gpu_run` runs the\n"
+        "    GPU half of the benchmark, draws its figures and rewrites this page: the benchmark itself takes about\n"
+        f"    {sig(minutes, 2)} minutes on an H200-class GPU, by an estimate from its FLOP and byte counts.\n"
     )
 
 
-def by_key(cases: list[dict]) -> dict[tuple, dict]:
-    return {key(c): c for c in cases if "error" not in c}
-
-
-def cell_missing(results: dict, precision: str) -> str:
-    """What a table shows where nothing was measured: 'n/a' for TF32 off CUDA, else why not."""
-    if precision not in results["grid"]["precisions"]:
-        return "n/a" if precision == "tf32" and results["environment"]["device"] != "cuda" else "not run"
-    return "failed"
-
-
-def settings(results: dict, passes: Iterable[str] | None = None) -> list[tuple]:
-    """Every (size, precision, format, pass) of the grid that was measured."""
-    g = results["grid"]
-    return [
-        (size, p, f, pa)
-        for size in sizes(results)
-        for p in g["precisions"]
-        for f in g["memory_formats"]
-        for pa in passes or g["passes"]
-    ]
-
-
-# --- device-independent tables ----------------------------------------------------------------
-
-
-def counted_flops(variant: Variant, shape: tuple[int, int, int, int]) -> int:
-    """FLOPs of one forward call, as torch.utils.flop_counter counts them (the cross-check)."""
+def flop_check(variant: Variant, shape: tuple[int, int, int, int]) -> int:
+    """The variant's forward FLOPs, checked against torch.utils.flop_counter: equal for the
+    convolutions, and any other op (the fold) under 1 % of them."""
     torch.manual_seed(0)
     model = variant.build(shape[1])
-    x = torch.randn(variant.input_shape(*shape))
     with FlopCounterMode(display=False) as counter, torch.no_grad():
-        model(x)
-    return counter.get_total_flops()
+        model(torch.randn(variant.input_shape(*shape)))
+    counts = counter.get_flop_counts().get("Global", {})
+    conv = sum(n for op, n in counts.items() if "convolution" in str(op))
+    other = sum(counts.values()) - conv
+    if conv != variant.flops(*shape) or other > 0.01 * conv:
+        raise AssertionError(f"{variant.name}: {variant.flops(*shape)} FLOPs by our rule; torch counts {counts}")
+    return conv
+
+
+# --- what is compared -------------------------------------------------------------------------
+
+SHAPE = (8, 64, 32, 32)  # the size at which the work table gives FLOPs
 
 
 def variants_table() -> str:
-    """What is compared: each variant, how it is built, its output and its work, checked against torch."""
-    n, c, h, w = 8, 64, 32, 32
+    """Each variant: how it is built and what shape it maps to."""
     rows = []
     for v in [*UPSAMPLERS, *COMPONENTS]:
-        flops = v.flops(n, c, h, w)
-        if (counted := counted_flops(v, (n, c, h, w))) != flops:
-            raise AssertionError(f"{v.name}: {flops} FLOPs by our rule, {counted} by torch.utils.flop_counter")
-        out = "(N, C, H, W)" if not v.upsamples else "(N, C, 2H, 2W)"
         source = "(N, 4C, H, W)" if v.in_channels_factor == 4 else "(N, C, H, W)"
-        per_pixel = v.macs(1, 1, 1, 1)
+        rows.append([v.label, f"`{v.definition}`", f"{source} → {'(N, C, 2H, 2W)' if v.upsamples else '(N, C, H, W)'}"])
+    return table(["variant", "built as", "shape"], rows, "lll")
+
+
+def work_table() -> str:
+    """What each upsampler computes with: MACs, the input patch each output sees, the free weights,
+    and the FLOPs, each checked against torch as the table is built."""
+    tied = check_nearest_conv_equivalence()
+    folded = check_folded_equals_unfolded()
+    if tied > 1e-12 or max(folded.values()) > 1e-10:
+        raise AssertionError(f"nearest ×2 + Conv2d 3×3 is not its folded form: {tied}, {folded}")
+    rows = []
+    for v in UPSAMPLERS:
         rows.append(
             [
                 v.label,
-                f"`{v.definition}`",
-                f"{source} → {out}",
-                str(per_pixel) if per_pixel else "0 (memory-bound)",
-                sig(flops / 1e9) if flops else "0",
+                str(v.macs(1, 1, 1, 1)),
+                rd.support_text(v),
+                str(free_weights(v)),
+                sig(flop_check(v, SHAPE) / 1e9),
             ]
         )
-    err = check_nearest_conv_equivalence()
-    if err > 1e-12:
-        raise AssertionError(f"nearest ×2 + Conv2d 3×3 and its tied ConvTranspose2d differ by {err}")
     header = [
         "variant",
-        "built as",
-        "shape",
         "conv MACs per input pixel, per C²",
-        f"GFLOP, forward, {size_label(n, c, h, w)}",
+        "input patch of one output",
+        "free weights per C²",
+        f"GFLOP, forward, {size_label(*SHAPE)}",
     ]
+    c = SHAPE[1]
+    folded_conv = ALL_VARIANTS["nearest_conv_folded"].flops(*SHAPE)
     note = (
-        "\nThe FLOP column was checked, when this table was built, against `torch.utils.flop_counter."
-        "FlopCounterMode` for every row, and nearest ×2 + Conv2d 3×3 was checked to equal a "
-        "ConvTranspose2d k4 s2 p1 with a tied kernel (`nearest_conv_as_transposed`): the largest "
-        "difference, in float64, is below 10⁻¹².\n"
+        "\nEvery row was checked against torch when this table was built: the FLOPs against "
+        "`torch.utils.flop_counter`, the input patch by autograd (the input pixels an output's gradient "
+        "reaches, away from the borders), and the folded variant against nearest ×2 + Conv2d 3×3: the same "
+        f"outputs and gradients, to {max(folded.values()):.0e} in float64. The folded variant folds its kernel "
+        f"on every call, as training it must: {sig(fold_flops(c) / 1e6, 2)} MFLOP at C={c}, "
+        f"{percent(fold_flops(c) / folded_conv)} of its convolution, not counted.\n"
     )
-    return table(header, rows, "lllrr") + note
+    return table(header, rows, "lrlrr") + note
 
 
-# --- machines ---------------------------------------------------------------------------------
+def capacity() -> str:
+    """The PixelShuffle capacity reading: what the same MACs buy (no timing)."""
+    folded, nearest = ALL_VARIANTS["nearest_conv_folded"], ALL_VARIANTS["nearest_conv"]
+    return (
+        f"Per input pixel (one 2×2 block of outputs) and channel pair, {rd.capacity_phrase()}. "
+        f"Folded, {nearest.label} computes the same function with {folded.macs(1, 1, 1, 1)} MACs "
+        f"instead of {nearest.macs(1, 1, 1, 1)}.\n"
+    )
+
+
+# --- the machines -----------------------------------------------------------------------------
+
+
+def load_line(results: dict) -> str:
+    env = results["environment"]
+    start, end = env.get("load_average_start"), env.get("load_average_end")
+    if not start or not end:
+        return "unknown"
+    return (
+        f"{start[0]:.1f} at the start, {end[0]:.1f} at the end, on {env.get('usable_cpus') or env['logical_cpus']} CPUs"
+    )
+
+
+def flops_unit(results: dict) -> tuple[str, float]:
+    """GFLOP/s where the fp32 peak is under 1 TFLOP/s (a CPU), else TFLOP/s: readable numbers."""
+    if results["peaks"]["matmul_fp32"]["tflops"] < 1:
+        return "GFLOP/s", 1e3
+    return "TFLOP/s", 1.0
+
+
+def peak_cell(results: dict, precision: str) -> str | None:
+    peak = results["peaks"].get(f"matmul_{precision}")
+    if peak is None:
+        return None
+    unit, scale = flops_unit(results)
+    return f"{sig(peak['tflops'] * scale)} {unit} ({peak['n']}×{peak['n']})"
+
+
+def ridge_cell(results: dict) -> str:
+    """FLOPs per byte where the measured compute peak meets the measured bandwidth, per precision."""
+    bandwidth = results["peaks"]["copy"]["gbps"] * 1e9
+    parts = [
+        f"{PRECISION_LABEL[p]} {sig(results['peaks'][f'matmul_{p}']['tflops'] * 1e12 / bandwidth, 2)}"
+        for p in PRECISION_LABEL
+        if f"matmul_{p}" in results["peaks"]
+    ]
+    return ", ".join(parts) + " FLOPs per byte"
+
+
+def reruns_cell(results: dict) -> str:
+    reruns = results["reruns"]
+    return f"{reruns['attempts']}, {sig(reruns['spent_s'], 2)} s of a {sig(reruns['budget_s'], 2)} s budget"
 
 
 def machines() -> str:
-    """The machines of the saved runs: device, threads, versions, date, measured peaks, run time."""
-    runs = {d: r for d in DEVICES if (r := load(d)) is not None}
-    if not runs:
-        return "No benchmark results are saved yet: run `python -m snippets.benchmarks`.\n\n" + PENDING
-    fields = [
-        ("device", lambda r: r["environment"]["device_name"]),
-        ("CPU", lambda r: r["environment"]["cpu_model"]),
+    """The machines of the saved runs: device, threads, versions, date, load, measured peaks, run time."""
+    saved = runs()
+    if not saved:
+        return "No benchmark results are saved yet: run `python -m snippets.benchmarks`.\n"
+
+    def env(field: str) -> Callable[[dict], str]:
+        return lambda r: str(r["environment"][field])
+
+    fields: list[tuple[str, Callable[[dict], str | None]]] = [
+        ("device", env("device_name")),
         (
             "threads used",
             lambda r: f"{r['environment']['threads']} (of {r['environment']['logical_cpus']} logical CPUs)",
         ),
         ("CPU features", lambda r: ", ".join(r["environment"].get("cpu_features") or []) or "—"),
-        ("torch", lambda r: r["environment"]["torch"]),
+        ("torch", env("torch")),
         (
             "CUDA / cuDNN",
             lambda r: (
-                f"{r['environment']['cuda']} / {r['environment']['cudnn']}" if r["environment"]["gpu_name"] else "—"
+                f"{r['environment']['cuda']} / {r['environment']['cudnn']}" if r["environment"]["gpu_name"] else None
             ),
         ),
-        ("numpy", lambda r: r["environment"]["numpy"]),
-        ("date", lambda r: r["environment"]["date"]),
-        ("load average at start, end (1 min)", lambda r: load_line(r)),
+        ("date", env("date")),
+        ("load average (1 min)", load_line),
         ("full run time", lambda r: f"{sig(r['duration_s'] / 60, 2)} min"),
+        ("noisy cases", lambda r: "{} of {}".format(*rd.noise(r))),
+        ("reruns", reruns_cell),
     ]
-    for precision in PRECISIONS:
+    for precision in PRECISION_LABEL:
         fields.append((f"peak: matmul {PRECISION_LABEL[precision]}", lambda r, p=precision: peak_cell(r, p)))
     fields.append(
         (
@@ -204,37 +225,37 @@ def machines() -> str:
         )
     )
     fields.append(("ridge point: matmul peak ÷ copy bandwidth", ridge_cell))
-    header = [""] + [DEVICE_TITLE[d] for d in runs]
-    text = table(header, ([name, *(get(r) for r in runs.values())] for name, get in fields), "l" + "l" * len(runs))
-    warnings = "".join("\n" + w for r in runs.values() if (w := busy_warning(r)))
-    return text + warnings + ("" if "cuda" in runs else "\n" + PENDING)
+    rows = []
+    for name, get in fields:
+        cells = [get(r) for r in saved.values()]
+        if any(c is not None for c in cells):  # no row that says "n/a" everywhere
+            rows.append([name, *(c if c is not None else "—" for c in cells)])
+    return table(["run", *(DEVICE_TITLE[d] for d in saved)], rows, "l" + "l" * len(saved))
 
 
-def load_line(results: dict) -> str:
-    env = results["environment"]
-    start, end = env.get("load_average_start"), env.get("load_average_end")
-    if not start or not end:
-        return "unknown"
-    return f"{start[0]:.1f}, {end[0]:.1f}"
+def busy_warning(results: dict) -> str:
+    """A warning admonition when the machine was busy during the run (the rule: `experiment.busy_note`)."""
+    note = busy_note(results["environment"])
+    if note is None:
+        return ""
+    return '!!! warning "A busy machine"\n' + indent(
+        f"{note} The cases whose spread stayed above the limit are marked {NOISY} and left out of every reading."
+    )
 
 
-def ridge_cell(results: dict) -> str:
-    """FLOPs per byte where the measured compute peak meets the measured bandwidth, per precision."""
-    bandwidth = results["peaks"]["copy"]["gbps"] * 1e9
-    parts = [
-        f"{PRECISION_LABEL[p]} {sig(results['peaks'][f'matmul_{p}']['tflops'] * 1e12 / bandwidth, 2)}"
-        for p in PRECISIONS
-        if f"matmul_{p}" in results["peaks"]
-    ]
-    return ", ".join(parts) + " FLOPs per byte"
+# --- takeaways --------------------------------------------------------------------------------
 
 
-def peak_cell(results: dict, precision: str) -> str:
-    peak = results["peaks"].get(f"matmul_{precision}")
-    if peak is None:
-        return cell_missing(results, precision)
-    unit, scale = flops_unit(results)
-    return f"{sig(peak['tflops'] * scale)} {unit} ({peak['n']}×{peak['n']})"
+def takeaways() -> str:
+    """The opening sentences of the page, per device with results; a short note for a device without."""
+    saved = runs()
+    parts = []
+    for device, results in saved.items():
+        env = results["environment"]
+        if len(saved) > 1:
+            parts.append(f"On the {DEVICE_TITLE[device]} ({env['device_name']}):\n")
+        parts.append("\n".join(f"- {line}" for line in rd.takeaways(results)) + "\n")
+    return "\n".join(parts) or "No results saved yet.\n"
 
 
 # --- from scratch -----------------------------------------------------------------------------
@@ -248,6 +269,12 @@ def call_label(record: dict) -> str:
     return f"input {tuple(record['input_shape'])}, weight {tuple(record['weight_shape'])}, {kwargs}"
 
 
+def timed(measurement: dict) -> str:
+    """'3.19 (4 %)': the median in ms and the spread, marked when noisy."""
+    text = f"{ms(measurement['median_s'])} ({percent(measurement['spread'])})"
+    return text + (f" {NOISY}" if measurement["noisy"] else "")
+
+
 def scratch_table(results: dict) -> str:
     """One table per library op, one row per from-scratch function and size; the calls are listed after."""
     parts = []
@@ -259,300 +286,104 @@ def scratch_table(results: dict) -> str:
                 rows.append([name, r["size"], "—", "—", "missing", "—"])
                 continue
             matches = "yes" if r["allclose"] else f"NO (max error {r['max_abs_err']:.1e})"
-            shown = ratio(r["ratio"])
-            rows.append(
-                [
-                    name,
-                    r["size"],
-                    ms(r["scratch"]["median_s"]),
-                    ms(r["library"]["median_s"]),
-                    f"**{shown}**" if r["function"] == "conv2d_unfold" else shown,
-                    matches,
-                ]
-            )
+            shown = ratio(r["ratio"]) + (f" {NOISY}" if r["noisy"] else "")
+            rows.append([name, r["size"], timed(r["scratch"]), timed(r["library"]), shown, matches])
         if rows:
-            header = [
-                f"from scratch, against {reference}",
-                "size",
-                "ours (ms)",
-                f"{reference} (ms)",
-                "ratio",
-                "same output",
-            ]
-            parts.append(table(header, rows, "llrrrl"))
+            header = ["function", "size", "ours, ms", "library, ms", "time ratio", "same output"]
+            parts.append(f"Against `{reference}`:\n\n" + table(header, rows, "llrrrl"))
     calls = {(r["reference"], r["size"]): call_label(r) for r in results["scratch"]}
     legend = "\n".join(f"- {ref}, {size}: {label}." for (ref, size), label in calls.items())
-    return "\n".join(parts) + "\nThe calls, all in fp32, forward:\n\n" + legend + "\n"
-
-
-def unfold_verdict(results: dict) -> str:
-    """The headline: conv2d_unfold's time over F.conv2d's at the medium size, against the goal of 3×."""
-    medium = [r for r in results["scratch"] if r["function"] == "conv2d_unfold" and r["size"] == "medium"]
-    title = DEVICE_TITLE[results["environment"]["device"]]
-    if not medium:
-        return f"unfold on the {title}: the medium size was not in this run's grid, so no headline ratio."
-    if medium[0]["status"] != "ok":
-        return f"unfold on the {title}: no headline ratio, the from-scratch function was {medium[0]['status']}."
-    r = medium[0]
-    met = "met" if r["ratio"] <= 3 else "NOT met"
-    return (
-        f"**unfold ÷ F.conv2d on the {title}: {ratio(r['ratio'])}** at {call_label(r)} "
-        f"(goal ≤ 3×: {met}; {ms(r['scratch']['median_s'])} ms against {ms(r['library']['median_s'])} ms)."
-    )
+    limit = percent(results["grid"]["timer"]["spread_limit"])
+    note = f"Each time is the median per call, in ms, with IQR ÷ median in brackets. {NOISY_NOTE.format(limit=limit)}"
+    return "\n".join(parts) + "\n" + note + "\n\nThe calls, all in fp32, forward:\n\n" + legend + "\n"
 
 
 def scratch_ratios() -> str:
     """The from-scratch functions against the library, per device with results."""
     parts = []
-    for device in DEVICES:
-        results = load(device)
-        if results is None:
-            parts.append(f"**{DEVICE_TITLE[device]}:** pending (no saved results for this device).\n")
-            continue
+    for device, results in runs().items():
         env = results["environment"]
-        parts.append(f"**{DEVICE_TITLE[device]}** ({env['device_name']}, {threads(env)}):\n")
-        if warning := busy_warning(results):
-            parts.append(warning)
-        parts.append('!!! abstract "The headline ratio"\n' + indent(unfold_verdict(results)))
+        parts.append(f"On the {DEVICE_TITLE[device]} ({env['device_name']}, {threads(env)}):\n")
         parts.append(scratch_table(results))
-    return "\n".join(parts)
+    return "\n".join(parts) or "No results saved yet.\n"
 
 
 # --- upsampling -------------------------------------------------------------------------------
 
 
-def columns(results: dict) -> list[tuple[str, str | None]]:
-    """(precision, memory format) per column; a precision the grid lacks (TF32 off CUDA) gets one
-    column, format None, that says why."""
-    formats = results["grid"]["memory_formats"]
-    return [(p, f) for p in PRECISIONS for f in (formats if p in results["grid"]["precisions"] else [None])]
+def columns(results: dict) -> list[tuple[str, str]]:
+    """(precision, memory format) of every column: only what the grid measured."""
+    return [(p, f) for p in results["grid"]["precisions"] for f in results["grid"]["memory_formats"]]
 
 
-def header_label(precision: str, fmt: str | None) -> str:
-    return column_label(precision, fmt) if fmt else PRECISION_LABEL[precision]
-
-
-def flops_unit(results: dict) -> tuple[str, float]:
-    """GFLOP/s where the fp32 peak is under 1 TFLOP/s (a CPU), else TFLOP/s: readable numbers."""
-    if results["peaks"]["matmul_fp32"]["tflops"] < 1:
-        return "GFLOP/s", 1e3
-    return "TFLOP/s", 1.0
-
-
-def grid_table(
-    results: dict, corner: str, rows: list[tuple[str, Callable[[str, str], str | None]]], numbers: bool = True
-) -> str:
-    """A table with one column per precision × format; `rows` are (label, cell(precision, format))
-    where a cell of None means the case is missing (failed or not in the grid)."""
+def grid_table(results: dict, corner: str, rows: list[tuple[str, Callable[[str, str], str]]]) -> str:
+    """One column per precision × memory format; `rows` are (label, cell(precision, format))."""
     cols = columns(results)
-    body = []
-    for label, cell in rows:
-        line = [label]
-        for p, f in cols:
-            text = cell(p, f) if f else None
-            line.append(text if text is not None else cell_missing(results, p))
-        body.append(line)
-    align = "l" + ("r" if numbers else "l") * len(cols)
-    return table([corner, *(header_label(p, f) for p, f in cols)], body, align)
+    body = [[name, *(cell(p, f) for p, f in cols)] for name, cell in rows]
+    header = [corner, *(f"{PRECISION_LABEL[p]} · {f}" for p, f in cols)]
+    return table(header, body, "l" + "r" * len(cols))
+
+
+def case_cell(results: dict, group: str, name: str, size: tuple, pass_: str, show: Callable[[dict], str]):
+    cases = rd.index(results[group])
+
+    def cell(p: str, f: str) -> str:
+        case = cases.get((name, *size, p, f, pass_))
+        if case is None:
+            return "failed"
+        return show(case) + (f" {NOISY}" if case["noisy"] else "")
+
+    return cell
 
 
 def time_table(results: dict, size: tuple, pass_: str) -> str:
-    cases = by_key(results["upsampling"])
+    def show(case: dict) -> str:
+        return f"{ms(case['median_s'])} ({percent(case['spread'])})"
 
-    def cell(name: str) -> Callable[[str, str], str | None]:
-        def text(p: str, f: str) -> str | None:
-            case = cases.get((name, *size, p, f, pass_))
-            return f"{ms(case['median_s'])} ± {sig(case['iqr_s'] * 1e3, 2)}" if case else None
-
-        return text
-
-    return grid_table(results, f"{pass_}: median ± IQR (ms)", [(v.label, cell(v.name)) for v in UPSAMPLERS])
+    rows = [(v.label, case_cell(results, "upsampling", v.name, size, pass_, show)) for v in UPSAMPLERS]
+    return grid_table(results, f"{pass_}: median in ms (IQR ÷ median)", rows)
 
 
 def throughput_table(results: dict, size: tuple, pass_: str) -> str:
-    cases = by_key(results["upsampling"])
+    """Achieved FLOP/s of the forward cases, with the share of their lower roof."""
     unit, scale = flops_unit(results)
 
-    def cell(name: str) -> Callable[[str, str], str | None]:
-        def text(p: str, f: str) -> str | None:
-            case = cases.get((name, *size, p, f, pass_))
-            return f"{sig(case['tflops'] * scale)} ({sig(case['pct_peak'], 2)} %)" if case else None
+    def show(case: dict) -> str:
+        b = rd.bound(case, results["peaks"])
+        return f"{sig(case['tflops'] * scale)} ({percent(1 / b.below)} of {b.roof})"
 
-        return text
-
-    corner = f"{pass_}: {unit} (% of matmul peak)"
-    return grid_table(results, corner, [(v.label, cell(v.name)) for v in UPSAMPLERS])
+    rows = [(v.label, case_cell(results, "upsampling", v.name, size, pass_, show)) for v in UPSAMPLERS]
+    return grid_table(results, f"{pass_}: {unit} (share of the lower roof)", rows)
 
 
 def components_table(results: dict) -> str:
-    cases = by_key(results["components"])
-
-    def cell(name: str, size: tuple) -> Callable[[str, str], str | None]:
-        def text(p: str, f: str) -> str | None:
-            case = cases.get((name, *size, p, f, "forward"))
-            if not case:
-                return None
-            return f"{ms(case['median_s'])} ms, {sig(case['gbps'])} GB/s ({sig(case['pct_peak'], 2)} %)"
-
-        return text
-
-    rows = [(f"{v.label}, {size_label(*size)}", cell(v.name, size)) for size in sizes(results) for v in COMPONENTS]
-    return grid_table(results, "forward, alone: time, GB/s (% of copy peak)", rows)
-
-
-def ratio_table(results: dict, numerator: str, denominator: str) -> str:
-    """Time of `numerator` ÷ time of `denominator`, for every size, precision, format and pass."""
-    cases = by_key(results["upsampling"])
-
-    def cell(size: tuple, pass_: str) -> Callable[[str, str], str | None]:
-        def text(p: str, f: str) -> str | None:
-            a, b = cases.get((numerator, *size, p, f, pass_)), cases.get((denominator, *size, p, f, pass_))
-            return ratio(a["median_s"] / b["median_s"]) if a and b else None
-
-        return text
+    def show(case: dict) -> str:
+        return f"{ms(case['median_s'])} ms, {sig(case['gbps'])} GB/s ({sig(case['pct_peak'], 2)} % of copy)"
 
     rows = [
-        (f"{size_label(*size)}, {pass_}", cell(size, pass_))
-        for size in sizes(results)
-        for pass_ in results["grid"]["passes"]
+        (f"{v.label}, {size_label(*size)}", case_cell(results, "components", v.name, size, "forward", show))
+        for size in rd.sizes(results)
+        for v in COMPONENTS
     ]
-    return grid_table(results, f"{LABEL[numerator]} ÷ {LABEL[denominator]}", rows)
+    precisions = results["grid"].get("component_precisions", results["grid"]["precisions"])
+    cols = [(p, f) for p in precisions for f in results["grid"]["memory_formats"]]
+    body = [[name, *(cell(p, f) for p, f in cols)] for name, cell in rows]
+    header = ["forward, alone", *(f"{PRECISION_LABEL[p]} · {f}" for p, f in cols)]
+    return table(header, body, "l" + "r" * len(cols))
 
 
 def winners_table(results: dict) -> str:
-    """Which upsampler was fastest in each setting, and by how much over the runner-up."""
-    cases = by_key(results["upsampling"])
-    names = [v.name for v in UPSAMPLERS if v.upsamples]
-
-    def cell(size: tuple, pass_: str) -> Callable[[str, str], str | None]:
-        def text(p: str, f: str) -> str | None:
-            timed = {n: cases[(n, *size, p, f, pass_)]["median_s"] for n in names if (n, *size, p, f, pass_) in cases}
-            if len(timed) < 2:
-                return None
-            first, second = sorted(timed, key=timed.get)[:2]
-            from snippets.benchmarks.figures import SHORT  # imported late: it reads the saved results
-
-            return f"{SHORT[first]} ({ratio(timed[second] / timed[first])} ahead)"
-
-        return text
-
-    rows = [
-        (f"{size_label(*size)}, {pass_}", cell(size, pass_))
-        for size in sizes(results)
-        for pass_ in results["grid"]["passes"]
-    ]
-    return grid_table(results, "fastest ×2 upsampler (lead over the next)", rows, numbers=False)
-
-
-def findings(results: dict) -> list[str]:
-    """Sentences that the data of one run supports, with the numbers in them."""
-    cases = by_key(results["upsampling"])
-    upsamplers = [v.name for v in UPSAMPLERS if v.upsamples]
-    unit, scale = flops_unit(results)
-    out = []
-    measured = settings(results)
-    wins = Counter()
-    for size, p, f, pa in measured:
-        timed = {v: cases[(v, *size, p, f, pa)]["median_s"] for v in upsamplers if (v, *size, p, f, pa) in cases}
-        if timed:
-            wins[min(timed, key=timed.get)] += 1
-    total = sum(wins.values())
-    out.append(
-        f"**Fastest ×2 upsampler** over the {total} settings measured (size × precision × memory format × pass): "
-        + "; ".join(f"{LABEL[v]} in {k}" for v, k in wins.most_common())
-        + "."
-    )
-
-    def ratios(a: str, b: str, passes: Iterable[str] | None = None) -> list[float]:
-        got = []
-        for size, p, f, pa in settings(results, passes):
-            x, y = cases.get((a, *size, p, f, pa)), cases.get((b, *size, p, f, pa))
-            if x and y:
-                got.append(x["median_s"] / y["median_s"])
-        return got
-
-    def spread(values: list[float]) -> str:
-        return f"{ratio(min(values))} to {ratio(max(values))} (geometric mean {ratio(geomean(values))})"
-
-    if r := ratios("nearest_conv", "convT_k4s2"):
-        out.append(
-            f"**nearest ×2 + Conv2d 3×3 against ConvTranspose2d k4 s2 p1:** {spread(r)} the time, "
-            "for 2.25× the FLOPs (36 against 16 MACs per input pixel and channel pair)."
-        )
-    if r := ratios("pixel_shuffle", "nearest_conv"):
-        out.append(f"**PixelShuffle against nearest ×2 + Conv2d 3×3** (the same FLOPs): {spread(r)} the time.")
-    if r := ratios("bilinear_conv", "nearest_conv"):
-        out.append(f"**bilinear against nearest resize**, each followed by the same Conv2d 3×3: {spread(r)} the time.")
-    if r := ratios("convT_k2s2", "convT_k4s2"):
-        out.append(f"**ConvTranspose2d k2 s2 against k4 s2 p1** (a quarter of the FLOPs): {spread(r)} the time.")
-
-    # channels_last and bf16: one ratio per upsampler, size and pass, then their spread.
-    def paired(first: tuple[str, str], second: tuple[str, str]) -> list[float]:
-        """Time in setting `first` ÷ time in setting `second`, each a (precision, memory format)."""
-        got = []
-        for v in upsamplers:
-            for size in sizes(results):
-                for pa in results["grid"]["passes"]:
-                    a, b = cases.get((v, *size, *first, pa)), cases.get((v, *size, *second, pa))
-                    if a and b:
-                        got.append(a["median_s"] / b["median_s"])
-        return got
-
-    for p in results["grid"]["precisions"]:
-        if r := paired((p, "contiguous"), (p, "channels_last")):
-            out.append(
-                f"**channels_last in {PRECISION_LABEL[p]}:** contiguous time ÷ channels_last time is "
-                f"{spread(r)} over the upsamplers, sizes and passes (above 1× means channels_last is faster)."
-            )
-    if "bf16" in results["grid"]["precisions"]:
-        for f in results["grid"]["memory_formats"]:
-            if r := paired(("fp32", f), ("bf16", f)):
-                out.append(
-                    f"**bf16 against fp32, {f}:** fp32 time ÷ bf16 time is {spread(r)} (above 1× means bf16 is faster)."
-                )
-    best = max((c for c in cases.values() if c["flops"]), key=lambda c: c["pct_peak"], default=None)
-    if best:
-        out.append(
-            f"**Closest to the matmul peak:** {LABEL[best['variant']]} at "
-            f"{size_label(best['n'], best['c'], best['h'], best['w'])}, "
-            f"{column_label(best['precision'], best['memory_format'])}, {best['pass']}: "
-            f"{sig(best['tflops'] * scale)} {unit}, "
-            f"{sig(best['pct_peak'], 2)} % of the {PRECISION_LABEL[best['precision']]} matmul."
-        )
-    # Channels: the same tensor bytes, more FLOPs per byte. Follow one variant across the sizes.
-    trend = []
-    for size in sizes(results):
-        case = cases.get(("nearest_conv", *size, "fp32", "contiguous", "forward"))
-        if case:
-            trend.append(f"C={size[1]}: {sig(case['tflops'] * scale)} {unit} ({sig(case['pct_peak'], 2)} %)")
-    if len(trend) > 1:
-        out.append(
-            "**More channels, more FLOPs per byte:** nearest ×2 + Conv2d 3×3, fp32 contiguous forward, reached "
-            + ", ".join(trend)
-            + "."
-        )
-    comps = by_key(results["components"])
-    for name in ("nearest_only", "shuffle_only"):
-        got = [c for c in comps.values() if c["variant"] == name]
-        if got:
-            lo, hi = min(got, key=lambda c: c["gbps"]), max(got, key=lambda c: c["gbps"])
-            out.append(
-                f"**{LABEL[name]}:** {sig(lo['gbps'])} to {sig(hi['gbps'])} GB/s, "
-                f"{sig(lo['pct_peak'], 2)} to {sig(hi['pct_peak'], 2)} % of the measured copy bandwidth."
-            )
-    return out
-
-
-def busy_warning(results: dict) -> str:
-    """A warning admonition when the machine was busy during the run (the rule: `experiment.busy_note`)."""
-    note = busy_note(results["environment"])
-    if note is None:
-        return ""
-    return (
-        '!!! warning "A busy machine"\n'
-        f"    {note} Time-sharing inflates the medians and widens the IQRs, and threads that wait for each "
-        "other suffer most; read differences smaller than the IQRs as noise.\n"
-    )
+    """The fastest upsampler of every setting, and its lead over the next (or a tie)."""
+    rows = []
+    for setting in rd.settings(results):
+        size, p, f, pa = setting
+        name = f"C={size[1]}, {pa}, {PRECISION_LABEL[p]} · {f}"
+        if (r := rd.race(results, setting)) is None:
+            rows.append([name, "no reading (noisy)", "—", "—"])
+            continue
+        lead = ratio(r.lead) if r.ahead else f"tied ({ratio(r.lead)})"
+        rows.append([name, rd.label(r.winner), rd.label(r.runner_up), lead])
+    return table(["setting", "fastest", "next", "lead"], rows, "llll")
 
 
 def figure_markdown(device: str, kind: str, results: dict) -> str:
@@ -565,49 +396,79 @@ def figure_markdown(device: str, kind: str, results: dict) -> str:
     return f'![{alt}](figures/benchmarks/{name}.png){{ width="{width}" height="{height}" loading=lazy }}\n'
 
 
-def upsampling_section(device: str) -> str:
-    """Findings, the times figure, and the tables, for one device (or a pending note)."""
-    results = load(device)
-    if results is None:
-        return PENDING
+def upsampling_body(results: dict, device: str | None = None) -> str:
+    """A run's readings, figure and tables (the figure only when `device` names a saved run)."""
     env = results["environment"]
+    limit = percent(results["grid"]["timer"]["spread_limit"])
+    noisy, total = rd.noise(results)
     parts = [
-        f"Measured on {env['device_name']}, {threads(env)}, torch {env['torch']}, {env['date']}.\n",
+        f"Measured on {env['device_name']}, {threads(env)}, torch {env['torch']}, {env['date']}. "
+        f"{noisy} of {total} cases stayed noisy after their reruns: they are marked {NOISY} and left out "
+        "of every reading.\n",
         busy_warning(results),
-        "What this run shows, computed from its results:\n",
-        "\n".join(f"- {line}" for line in findings(results)) + "\n",
-        winners_table(results),
-        figure_markdown(device, "times", results),
-        f'??? note "nearest ×2 + Conv2d 3×3 ÷ ConvTranspose2d k4 s2 p1, every setting on the {DEVICE_TITLE[device]}"\n'
-        + indent(ratio_table(results, "nearest_conv", "convT_k4s2")),
+        "Each time ratio below (the first choice's time ÷ the second's) is over the settings "
+        "(size × precision × memory format × pass) where both sides are clean:\n",
+        "\n".join(f"- {line}" for line in rd.comparisons(results)) + "\n",
     ]
-    for size in sizes(results):
-        body = "\n".join(time_table(results, size, pa) for pa in results["grid"]["passes"])
-        body += "\n" + "\n".join(throughput_table(results, size, pa) for pa in results["grid"]["passes"])
-        parts.append(f'=== "{size_label(*size)}"\n\n' + indent(body))
+    if device:
+        parts.append(figure_markdown(device, "times", results))
     parts.append(
-        f'??? note "The memory-bound parts alone, on the {DEVICE_TITLE[device]}"\n' + indent(components_table(results))
+        collapsed(
+            f"The fastest ×2 upsampler in each setting, on the {DEVICE_TITLE[env['device']]}", winners_table(results)
+        )
     )
-    return "\n".join(parts)
+    for size in rd.sizes(results):
+        body = "\n".join(time_table(results, size, pa) for pa in results["grid"]["passes"])
+        body += "\n" + throughput_table(results, size, "forward")
+        body += "\n" + NOISY_NOTE.format(limit=limit) + "\n"
+        parts.append(collapsed(f"Every case at {size_label(*size)}", body))
+    parts.append(collapsed("The memory-bound parts alone", components_table(results)))
+    return "\n".join(p for p in parts if p)
 
 
 def cpu_upsampling() -> str:
-    return upsampling_section("cpu")
+    results = load("cpu")
+    return upsampling_body(results, "cpu") if results else "No CPU results saved yet.\n"
 
 
 def cuda_upsampling() -> str:
-    return upsampling_section("cuda")
+    results = load("cuda")
+    return upsampling_body(results, "cuda") if results else pending_note()
 
 
-def roofline_figures() -> str:
-    """The FLOP/s-against-intensity plot of every device with results."""
-    parts = []
-    for device in DEVICES:
-        results = load(device)
-        if results is None:
-            parts.append(f"The {DEVICE_TITLE[device]} plot appears here once a {DEVICE_TITLE[device]} run is saved.\n")
-        else:
-            parts.append(figure_markdown(device, "roofline", results))
+def method_table() -> str:
+    """How each device's full run times its cases (the grids of `grid.py`)."""
+    grids = {DEVICE_TITLE[d]: grid_for(d) for d in DEVICES}
+    fields: list[tuple[str, Callable]] = [
+        ("sizes (N, C, H, W)", lambda g: ", ".join(f"({n}, {c}, {h}, {w})" for n, c, h, w in g.sizes)),
+        ("precisions", lambda g: ", ".join(PRECISION_LABEL[p] for p in g.precisions)),
+        ("warm-up calls", lambda g: str(g.timer.warmup)),
+        ("timed blocks", lambda g: f"{g.timer.blocks}, each at least {sig(g.timer.block_s * 1e3, 2)} ms long"),
+        ("noise limit", lambda g: f"IQR above {percent(g.timer.spread_limit)} of the median"),
+        ("attempts per case", lambda g: f"at most {g.timer.max_attempts}"),
+        ("rerun budget", lambda g: f"{sig(g.rerun_budget_s, 2)} s per run"),
+        ("matmul peak", lambda g: f"{g.matmul_n}×{g.matmul_n}"),
+        ("copy peak", lambda g: f"{g.copy_bytes >> 20} MiB"),
+    ]
+    rows = [[name, *(get(g) for g in grids.values())] for name, get in fields]
+    return table(["full run", *grids], rows, "l" + "l" * len(grids))
+
+
+def roofline_rule() -> str:
+    return (
+        f"A forward case that reaches at least 1/{sig(rd.ROOF_FACTOR, 1)} of its lower roof is called "
+        "memory-bound or compute-bound, after that roof; one that stays further below is efficiency-bound, "
+        "and the factor says how far below its lower roof it ran.\n"
+    )
+
+
+def roofline() -> str:
+    """The roofline plot and the reading of every channel count and precision, per device with results."""
+    parts = [roofline_rule()]
+    for device, results in runs().items():
+        parts.append(figure_markdown(device, "roofline", results))
+        parts.append(f"On the {DEVICE_TITLE[device]}, the forward cases by channels and precision:\n")
+        parts.append("\n".join(f"- {rd.group_sentence(g)}" for g in rd.groups(results)) + "\n")
     return "\n".join(parts)
 
 
@@ -615,13 +476,8 @@ def render(results: dict) -> str:
     """Everything one run measured, as Markdown (what `python -m snippets.benchmarks` prints)."""
     env = results["environment"]
     parts = [f"# {env['device_name']}: {threads(env)}, torch {env['torch']}, {env['date']}\n"]
-    parts.append(busy_warning(results))
-    parts.append(unfold_verdict(results) + "\n")
+    parts.append("\n".join(f"- {line}" for line in rd.takeaways(results)) + "\n")
+    parts.append(upsampling_body(results))
+    parts.append("\n".join(f"- {rd.group_sentence(g)}" for g in rd.groups(results)) + "\n")
     parts.append(scratch_table(results))
-    parts.append("\n".join(f"- {line}" for line in findings(results)) + "\n")
-    for size in sizes(results):
-        parts.append(f"## {size_label(*size)}\n")
-        parts += [time_table(results, size, pa) for pa in results["grid"]["passes"]]
-        parts += [throughput_table(results, size, pa) for pa in results["grid"]["passes"]]
-    parts.append(components_table(results))
     return "\n".join(parts)

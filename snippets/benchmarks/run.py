@@ -1,4 +1,5 @@
-"""One benchmark run: peaks, upsampling cases, memory-bound components, from-scratch ratios.
+"""One benchmark run: peaks, upsampling cases, memory-bound components, from-scratch ratios,
+and the check that the folded variant equals nearest ×2 + Conv2d 3×3.
 
 The result is one JSON-ready dict, saved as `results/<device>.json`. The page's tables and
 figures are drawn from these files only (`report.py`, `figures.py`), never from a live run.
@@ -15,12 +16,14 @@ import torch
 
 from snippets.benchmarks.from_scratch import SCRATCH, time_scratch
 from snippets.benchmarks.grid import Grid, grid_for
-from snippets.benchmarks.harness import copy_peak, matmul_peak, time_variant
-from snippets.benchmarks.variants import ALL_VARIANTS
+from snippets.benchmarks.harness import Budget, copy_peak, matmul_peak, time_variant
+from snippets.benchmarks.variants import ALL_VARIANTS, check_folded_equals_unfolded
 from snippets.experiment import environment, finish, load_results, save_results
 
 RESULTS = Path(__file__).resolve().parent / "results"
-SCHEMA = 1
+SCHEMA = 2
+# The folded variant must equal nearest ×2 + Conv2d 3×3 (float64, outputs and gradients) to be timed as it.
+FOLD_TOLERANCE = 1e-10
 
 # The keys every saved result must have, at each level (checked by `validate` and the tests).
 TOP_KEYS = {
@@ -32,9 +35,22 @@ TOP_KEYS = {
     "upsampling",
     "components",
     "scratch",
+    "folded_check",
+    "reruns",
     "duration_s",
 }
-ENVIRONMENT_KEYS = {"device", "device_name", "cpu_model", "gpu_name", "threads", "torch", "numpy", "date"}
+ENVIRONMENT_KEYS = {
+    "device",
+    "device_name",
+    "cpu_model",
+    "gpu_name",
+    "threads",
+    "torch",
+    "numpy",
+    "date",
+    "load_average_start",
+    "load_average_end",
+}
 CASE_KEYS = {
     "variant",
     "n",
@@ -47,6 +63,9 @@ CASE_KEYS = {
     "output_shape",
     "median_s",
     "iqr_s",
+    "spread",
+    "noisy",
+    "attempts",
     "blocks",
     "flops",
     "tflops",
@@ -54,6 +73,7 @@ CASE_KEYS = {
     "peak",
 }
 SCRATCH_KEYS = {"function", "reference", "size", "status"}
+MEASUREMENT_KEYS = {"median_s", "iqr_s", "spread", "noisy", "attempts"}
 
 
 def results_path(device_type: str) -> Path:
@@ -66,7 +86,7 @@ def log_to_stderr(message: str) -> None:
 
 def describe_case(case: dict) -> str:
     return (
-        f"{case['variant']:<14} N={case['n']} C={case['c']} {case['h']}×{case['w']} "
+        f"{case['variant']:<20} N={case['n']} C={case['c']} {case['h']}×{case['w']} "
         f"{case['precision']} {case['memory_format']} {case['pass']}"
     )
 
@@ -87,6 +107,9 @@ def run(device: torch.device, quick: bool = False, log: Callable[[str], None] = 
     grid: Grid = grid_for(device.type, quick)
     env = environment(device)
     log(f"{env['device_name']} ({env['threads']} threads), torch {env['torch']}, grid {grid.name}")
+    folded = check_folded_equals_unfolded()
+    if max(folded.values()) > FOLD_TOLERANCE:
+        raise AssertionError(f"the folded variant differs from nearest ×2 + Conv2d 3×3: {folded}")
     if device.type == "cuda":
         torch.backends.cudnn.benchmark = True  # let cuDNN pick its fastest algorithm per shape (during warm-up)
 
@@ -98,40 +121,29 @@ def run(device: torch.device, quick: bool = False, log: Callable[[str], None] = 
         return peaks
 
     first = measure_peaks("start")
-
-    def cases(names: list[str], passes: list[str]) -> list[dict]:
-        done = []
-        todo = [
-            (size, name, mode, fmt, pass_)
-            for size in grid.sizes
-            for name in names
-            for mode in grid.precisions
-            for fmt in grid.memory_formats
-            for pass_ in passes
-        ]
-        for i, (size, name, mode, fmt, pass_) in enumerate(todo, 1):
-            try:
-                case = time_variant(ALL_VARIANTS[name], size, mode, fmt, pass_, device, grid.timer)
-                timing = f"{case['median_s'] * 1e3:.3f} ms ± {case['iqr_s'] * 1e3:.3f}"
-                log(f"[{i:>3}/{len(todo)}] {describe_case(case)}: {timing}")
-            except Exception as error:  # an unsupported case is a result too: record it, go on
-                n, c, h, w = size
-                case = {"variant": name, "n": n, "c": c, "h": h, "w": w, "precision": mode}
-                case |= {"memory_format": fmt, "pass": pass_, "error": f"{type(error).__name__}: {error}"}
-                log(f"[{i:>3}/{len(todo)}] {describe_case(case)}: FAILED {case['error']}")
-            done.append(case)
-            if device.type == "cuda":
-                torch.cuda.empty_cache()
-        return done
-
-    upsampling = cases(grid.variants, grid.passes)
-    components = cases(grid.components, grid.component_passes)
+    budget = Budget(grid.rerun_budget_s)
+    upsampling, components = [], []
+    todo = grid.cases()
+    for i, (name, size, mode, fmt, pass_) in enumerate(todo, 1):
+        try:
+            case = time_variant(ALL_VARIANTS[name], size, mode, fmt, pass_, device, grid.timer, budget)
+            timing = f"{case['median_s'] * 1e3:.3f} ms, IQR {100 * case['spread']:.0f} %"
+            flag = f" after {case['attempts']} attempts" if case["attempts"] > 1 else ""
+            log(f"[{i:>3}/{len(todo)}] {describe_case(case)}: {timing}{flag}{' NOISY' if case['noisy'] else ''}")
+        except Exception as error:  # an unsupported case is a result too: record it, go on
+            n, c, h, w = size
+            case = {"variant": name, "n": n, "c": c, "h": h, "w": w, "precision": mode}
+            case |= {"memory_format": fmt, "pass": pass_, "error": f"{type(error).__name__}: {error}"}
+            log(f"[{i:>3}/{len(todo)}] {describe_case(case)}: FAILED {case['error']}")
+        (upsampling if name in grid.variants else components).append(case)
+        if device.type == "cuda":
+            torch.cuda.empty_cache()
     scratch = []
     for function in SCRATCH:
         for size in function.sizes:
             if size not in grid.scratch_sizes:
                 continue
-            record = time_scratch(function, size, device, grid.timer)
+            record = time_scratch(function, size, device, grid.timer, budget)
             scratch.append(record)
             if record["status"] == "missing":
                 log(f"scratch {function.name} ({size}): missing, {record['error']}")
@@ -156,6 +168,8 @@ def run(device: torch.device, quick: bool = False, log: Callable[[str], None] = 
         "upsampling": upsampling,
         "components": components,
         "scratch": scratch,
+        "folded_check": folded,
+        "reruns": {"budget_s": budget.seconds, "spent_s": budget.spent, "attempts": budget.reruns},
         "duration_s": time.perf_counter() - start,
     }
 
@@ -180,6 +194,9 @@ def validate(results: dict) -> list[str]:
     for record in results["scratch"]:
         if missing := SCRATCH_KEYS - record.keys():
             problems.append(f"scratch record {record.get('function')} lacks {sorted(missing)}")
+        for side in ("scratch", "library"):
+            if record.get("status") != "missing" and (missing := MEASUREMENT_KEYS - record.get(side, {}).keys()):
+                problems.append(f"scratch record {record.get('function')} {side} lacks {sorted(missing)}")
     return problems
 
 

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cache
 
 import torch
 import torch.nn as nn
@@ -79,12 +80,18 @@ def shuffle_step(n: int, c: int, h: int, w: int) -> Step:
     return Step("pixel_shuffle", 0, 4 * n * c * h * w, 4 * n * c * h * w)
 
 
+def fold_step(c: int) -> Step:
+    """Folding a (c, c, 3, 3) kernel into the tied (c, c, 4, 4) one: it reads and writes weights only,
+    and its few FLOPs are not counted (see `fold_flops`)."""
+    return Step("fold 3×3 to 4×4", 0, 0, 0, c * c * (9 + 16))
+
+
 @dataclass(frozen=True)
 class Variant:
     """One way to get from (N, C, H, W) to (N, C, 2H, 2W) (or the baseline's (N, C, H, W))."""
 
     name: str  # the key in the saved results
-    label: str  # what the page calls it
+    label: str  # what the page, its tables and its plots call it (the one place it is written)
     definition: str  # the torch code that builds it, with C = channels
     build: Callable[[int], nn.Module]
     steps: Callable[[int, int, int, int], list[Step]]
@@ -121,7 +128,7 @@ def _upsample_conv(mode: str) -> Callable[[int], nn.Module]:
 UPSAMPLERS: list[Variant] = [
     Variant(
         "conv3x3",
-        "Conv2d 3×3 (baseline, no upsampling)",
+        "Conv2d 3×3 (no upsampling)",
         "nn.Conv2d(C, C, 3, padding=1)",
         lambda c: nn.Conv2d(c, c, 3, padding=1),
         lambda n, c, h, w: [conv_step(n, c, c, h, w, 3)],
@@ -156,6 +163,13 @@ UPSAMPLERS: list[Variant] = [
         lambda n, c, h, w: [resize_step(n, c, h, w, "nearest"), conv_step(n, c, c, 2 * h, 2 * w, 3)],
     ),
     Variant(
+        "nearest_conv_folded",
+        "nearest ×2 + Conv2d 3×3, folded",
+        "FoldedNearestConv(nn.Conv2d(C, C, 3, padding=1))",
+        lambda c: FoldedNearestConv(nn.Conv2d(c, c, 3, padding=1)),
+        lambda n, c, h, w: [fold_step(c), conv_transpose_step(n, c, h, w, 4)],
+    ),
+    Variant(
         "bilinear_conv",
         "bilinear ×2 + Conv2d 3×3",
         "nn.Sequential(nn.Upsample(scale_factor=2, mode='bilinear'), nn.Conv2d(C, C, 3, padding=1))",
@@ -164,7 +178,7 @@ UPSAMPLERS: list[Variant] = [
     ),
     Variant(
         "pixel_shuffle",
-        "Conv2d 3×3 to 4·C + PixelShuffle(2)",
+        "Conv2d 3×3 to 4C + PixelShuffle(2)",
         "nn.Sequential(nn.Conv2d(C, 4 * C, 3, padding=1), nn.PixelShuffle(2))",
         lambda c: nn.Sequential(nn.Conv2d(c, 4 * c, 3, padding=1), nn.PixelShuffle(2)),
         lambda n, c, h, w: [conv_step(n, c, 4 * c, h, w, 3), shuffle_step(n, c, h, w)],
@@ -175,21 +189,21 @@ UPSAMPLERS: list[Variant] = [
 COMPONENTS: list[Variant] = [
     Variant(
         "nearest_only",
-        "nearest ×2 resize alone",
+        "nearest ×2 alone",
         "nn.Upsample(scale_factor=2, mode='nearest')",
         lambda c: nn.Upsample(scale_factor=2, mode="nearest"),
         lambda n, c, h, w: [resize_step(n, c, h, w, "nearest")],
     ),
     Variant(
         "bilinear_only",
-        "bilinear ×2 resize alone",
+        "bilinear ×2 alone",
         "nn.Upsample(scale_factor=2, mode='bilinear')",
         lambda c: nn.Upsample(scale_factor=2, mode="bilinear"),
         lambda n, c, h, w: [resize_step(n, c, h, w, "bilinear")],
     ),
     Variant(
         "shuffle_only",
-        "PixelShuffle(2) alone, from 4·C channels",
+        "PixelShuffle(2) alone, from 4C",
         "nn.PixelShuffle(2)",
         lambda c: nn.PixelShuffle(2),
         lambda n, c, h, w: [shuffle_step(n, c, h, w)],
@@ -211,3 +225,92 @@ def check_nearest_conv_equivalence(seed: int = 0) -> float:
     if resized.shape != transposed.shape:
         raise AssertionError(f"shapes differ: {tuple(resized.shape)} vs {tuple(transposed.shape)}")
     return (resized - transposed).abs().max().item()
+
+
+class FoldedNearestConv(nn.Module):
+    """nearest ×2 + `conv` (a Conv2d 3×3, padding 1), folded into one ConvTranspose2d k4 s2 p1.
+
+    Its parameters are `conv`'s own: the 3×3 kernel (9 free weights per channel pair) and the
+    bias. Every call folds the kernel into the tied 4×4 one (`nearest_conv_as_transposed`) and
+    runs one transposed convolution on the input grid, so it computes, and trains, exactly what
+    the unfolded pair does, with 16 MACs per input pixel and channel pair instead of 36. Folded
+    once for inference, it is a plain ConvTranspose2d(C, C, 4, stride=2, padding=1).
+    """
+
+    def __init__(self, conv: nn.Conv2d) -> None:
+        super().__init__()
+        if (conv.kernel_size, conv.stride, conv.padding, conv.dilation, conv.groups) != (
+            (3, 3),
+            (1, 1),
+            (1, 1),
+            (1, 1),
+            1,
+        ):
+            raise ValueError(
+                f"conv must be a Conv2d with kernel_size=3, stride=1, padding=1, dilation=1, groups=1, got {conv}"
+            )
+        self.weight = conv.weight
+        self.bias = conv.bias
+
+    def forward(self, x: Tensor) -> Tensor:
+        return F.conv_transpose2d(x, nearest_conv_as_transposed(self.weight), self.bias, stride=2, padding=1)
+
+
+def check_folded_equals_unfolded(shape: tuple[int, int, int, int] = (2, 3, 5, 7), seed: int = 0) -> dict[str, float]:
+    """Max |difference| between nearest ×2 + Conv2d 3×3 and its `FoldedNearestConv`, sharing one
+    Conv2d, in float64: of the outputs, of the input gradients and of the 3×3 kernel gradients."""
+    torch.manual_seed(seed)
+    n, c, h, w = shape
+    conv = nn.Conv2d(c, c, 3, padding=1).double()
+    unfolded, folded = nn.Sequential(nn.Upsample(scale_factor=2, mode="nearest"), conv), FoldedNearestConv(conv)
+    x = torch.randn(shape, dtype=torch.float64, requires_grad=True)
+    grad_out = torch.randn(n, c, 2 * h, 2 * w, dtype=torch.float64)
+    got = {}
+    for name, model in (("unfolded", unfolded), ("folded", folded)):
+        out = model(x)
+        got[name] = (out, *torch.autograd.grad(out, (x, conv.weight), grad_out))
+    parts = ("output", "input_grad", "weight_grad")
+    return {part: (a - b).abs().max().item() for part, a, b in zip(parts, got["unfolded"], got["folded"], strict=True)}
+
+
+def fold_flops(c: int) -> int:
+    """FLOPs of one fold of a (c, c, 3, 3) kernel, as torch.utils.flop_counter counts them
+    (left out of the variant's FLOPs, as a resize is; the tests bound it against the conv's)."""
+    from torch.utils.flop_counter import FlopCounterMode
+
+    with FlopCounterMode(display=False) as counter:
+        nearest_conv_as_transposed(torch.zeros(c, c, 3, 3))
+    return counter.get_total_flops()
+
+
+@cache
+def free_weights(variant: Variant, c: int = 4) -> int:
+    """Trainable weights per channel pair (biases apart): what the variant can learn per C²."""
+    model = variant.build(c)
+    total = sum(p.numel() for name, p in model.named_parameters() if not name.endswith("bias"))
+    return total // (c * c)
+
+
+@cache
+def input_support(variant: Variant, size: int = 8) -> tuple[tuple[int, int], ...]:
+    """The (rows, columns) of input pixels that one output pixel depends on, for the 4×4 output
+    pixels in the middle (every phase of a ×2 upsampler), as autograd finds them (one channel,
+    all weights 1).
+
+    One shape means every output sees the same support; several mean the overlap is uneven.
+    """
+    model = variant.build(1).double()
+    with torch.no_grad():
+        for p in model.parameters():
+            p.fill_(1.0)
+    x = torch.rand(variant.input_shape(1, 1, size, size), dtype=torch.float64, requires_grad=True)
+    out = model(x)
+    side = out.shape[-1]
+    shapes = set()
+    middle = range(side // 2 - 2, side // 2 + 2)  # every output phase, away from the borders and their padding
+    for i in middle:
+        for j in middle:
+            (grad,) = torch.autograd.grad(out[0, 0, i, j], x, retain_graph=True)
+            rows, cols = grad.abs().sum(dim=(0, 1)).nonzero(as_tuple=True)
+            shapes.add((int(rows.max() - rows.min()) + 1, int(cols.max() - cols.min()) + 1))
+    return tuple(sorted(shapes))
