@@ -1,6 +1,6 @@
 """Does augmentation help? Train the site's U-Net with and without it, test on shifted scenes.
 
-    python -m snippets.augmentation.ablation            # the full run: about 2 minutes on 2 free cores
+    python -m snippets.augmentation.ablation            # the full run (6 trainings; the saved time is in the JSON)
     python -m snippets.augmentation.ablation --quick    # a smoke test, not saved
 
 Both arms train the same `snippets.unet.model.UNet`, from the same initial weights, on the
@@ -31,9 +31,9 @@ import torch
 from torch.utils.data import DataLoader, Dataset
 from torchvision import tv_tensors
 from torchvision.transforms import v2
-from torchvision.transforms.v2 import functional as F
 
 from snippets.augmentation.dataset import SegmentationDataset, make_scenes
+from snippets.augmentation.shift import shift_test_set
 from snippets.augmentation.transforms import JointTransform
 from snippets.experiment import environment, finish, save_results
 from snippets.unet.model import UNet
@@ -57,62 +57,38 @@ class Settings:
     num_workers: int = 1
 
 
-def train_augmentation() -> v2.Transform:
-    """The augmented arm's chain: one geometric draw, then one photometric draw, per sample."""
+def train_augmentation(mask_fill: int = 0) -> v2.Transform:
+    """The augmented arm's chain: one geometric draw, then one photometric draw, per sample.
+
+    `mask_fill` labels the mask pixels that come from outside the image (0: background; 255
+    with `ignore_index=255` in the loss, when "background" is a claim you cannot make there).
+    """
+    if not 0 <= mask_fill <= 255:
+        raise ValueError(f"mask_fill must be a label in [0, 255] (it must fit a uint8 mask), got {mask_fill}")
+    fill = 0 if mask_fill == 0 else {tv_tensors.Mask: mask_fill, "others": 0}
     return v2.Compose(
         [
             v2.RandomHorizontalFlip(p=0.5),
             v2.RandomAffine(
-                degrees=45, translate=(0.2, 0.2), scale=(0.9, 1.1), interpolation=v2.InterpolationMode.BILINEAR
+                degrees=45,
+                translate=(0.2, 0.2),
+                scale=(0.9, 1.1),
+                interpolation=v2.InterpolationMode.BILINEAR,
+                fill=fill,
             ),
             v2.ColorJitter(brightness=0.5, contrast=0.5, saturation=0.5),
         ]
     )
 
 
-def shift_test_set(
-    images: torch.Tensor, masks: torch.Tensor, seed: int, move: bool = True, relight: bool = True
-) -> tuple[torch.Tensor, torch.Tensor]:
-    """Rotate and translate (`move`) and re-light (`relight`) every scene by a seeded, clearly non-zero amount.
-
-    images (n, 3, H, W) float in [0, 1], masks (n, H, W) int64, H = W -> the same shapes and dtypes.
-    Moving uses no fill: the scene is extended by reflection (image and mask alike) and cropped back.
-    Each parameter's magnitude is uniform in a band away from zero, with a random sign. All
-    parameters are drawn whatever `move` and `relight` say, so the test sets made with one seed
-    share their moves and their lighting.
-    """
-    gen = torch.Generator().manual_seed(seed)
-    size = images.shape[-1]
-
-    def band(low: float, high: float) -> float:
-        magnitude = low + (high - low) * torch.rand((), generator=gen).item()
-        return magnitude if torch.rand((), generator=gen).item() < 0.5 else -magnitude
-
-    out_images, out_masks = images.clone(), masks.clone()
-    for i, (image, mask) in enumerate(zip(images, masks, strict=True)):
-        angle, dx, dy = band(15, 45), round(band(0.1, 0.2) * size), round(band(0.1, 0.2) * size)
-        brightness, contrast, saturation = 1 + band(0.3, 0.5), 1 + band(0.3, 0.5), 1 + band(0.3, 0.5)
-        if move:
-            # Extend the scene by reflection first, then move it and crop the middle back out: a moved
-            # camera sees more of the world, not black corners (which would test the fill, not the move).
-            big_image = F.pad(tv_tensors.Image(image), [size // 2] * 4, padding_mode="reflect")
-            big_mask = F.pad(tv_tensors.Mask(mask), [size // 2] * 4, padding_mode="reflect")
-            placement = {"angle": angle, "translate": [dx, dy], "scale": 1.0, "shear": [0.0, 0.0]}
-            # The same parameters for both; a Mask is resampled with nearest whatever `interpolation` says.
-            big_image = F.affine(big_image, **placement, interpolation=v2.InterpolationMode.BILINEAR)
-            big_mask = F.affine(big_mask, **placement)
-            out_images[i], out_masks[i] = F.center_crop(big_image, [size]), F.center_crop(big_mask, [size])
-        if relight:
-            lit = F.adjust_contrast(F.adjust_brightness(out_images[i], brightness), contrast)
-            out_images[i] = F.adjust_saturation(lit, saturation)
-    return out_images, out_masks
-
-
 TEST_SETS = ("clean", "moved", "relit", "shifted")  # shifted = moved and relit
 
 
 class Foreground(Dataset):
-    """The binary target the U-Net's loss takes: (image, mask (H, W)) -> (image, (mask > 0) as (1, H, W) float)."""
+    """Pairs (image, labels (H, W)) as (image, foreground (1, H, W) float): every object class becomes 1.
+
+    The ablation trains a one-channel U-Net (binary cross-entropy plus Dice), so discs and squares are one class.
+    """
 
     def __init__(self, pairs: Dataset) -> None:
         self.pairs = pairs

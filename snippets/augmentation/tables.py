@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from snippets.augmentation.ablation import RESULTS, TEST_SETS
+from snippets.augmentation.interpolation import default_interpolation
 from snippets.augmentation.transforms import BILINEAR, CATALOG, image_interpolation, mask_handling
 from snippets.experiment import busy_note, load_results
 from snippets.markdown import table
@@ -20,18 +21,33 @@ TEST_SET_TITLES = {
 def augmentation_table() -> str:
     """The article's three augmentations and five more, with the mask column checked against torchvision.
 
-    `mask_handling` raises if torchvision treats the mask otherwise than the row's kind claims.
+    `mask_handling` raises if torchvision treats the mask otherwise than the row's kind claims,
+    so the Benefit column's word (equivariance for geometric rows, invariance for photometric
+    ones) follows a checked kind. Where the row sets an image interpolation other than the
+    installed torchvision's default, the cell says so, with a link to the page about defaults.
     """
     rows = []
     for aug in CATALOG:
+        transform_class = type(aug.make(24, BILINEAR))
         # Break the class name only between its words, not anywhere, in a narrow column.
-        cls = re.sub(r"(?<=[a-z])(?=[A-Z])", "<wbr>", type(aug.make(24, BILINEAR)).__name__)
+        cls = re.sub(r"(?<=[a-z])(?=[A-Z])", "<wbr>", transform_class.__name__)
         mask = mask_handling(aug)
         interp = image_interpolation(aug)
-        if aug.kind == "geometric":
+        if aug.kind == "geometric" and interp:
+            default = default_interpolation(transform_class).value
+            note = "" if default == interp else f"; [default: {default}](interpolation.md)"
+            mask = f"{mask} (image: {interp}{note})"
+        elif aug.kind == "geometric":
             # A flip moves whole pixels: "nearest" holds, but there is nothing to interpolate.
-            mask = f"{mask} (image: {interp})" if interp else "Yes, same draw; exact (pixels only move)"
-        cells = [f"{aug.name}<br><code>v2.<wbr>{cls}</code>", aug.does, aug.kind, mask, aug.benefit, aug.avoid_when]
+            mask = "Yes, same draw; exact (pixels only move)"
+        cells = [
+            f"{aug.name}<br><code>v2.<wbr>{cls}</code>",
+            aug.does,
+            aug.kind,
+            mask,
+            aug.benefit_text,
+            aug.avoid_when,
+        ]
         rows.append(cells)
     header = ["Transform", "What it does", "Kind", "Applied to the mask?", "Benefit", "Do not use it when"]
     return table(header, rows, "llllll")
@@ -72,3 +88,15 @@ def ablation_table() -> str:
         f"Torch {env['torch']}, torchvision {env['torchvision']}.",
     ]
     return "\n".join(lines)
+
+
+def ablation_rerun() -> str:
+    """How to re-run the ablation, with the time that the saved run took (not a number typed by hand)."""
+    result = load_ablation()
+    env = result["environment"]
+    return (
+        f"Re-run it with the command below. It is seeded, and the saved run took {result['total_seconds']:.0f} s "
+        f"on {env['logical_cpus']} CPU cores (its training process: {result['main_process_cpu_seconds']:.0f} s of "
+        "CPU time); expect longer on a busy machine.\n\n"
+        "~~~bash\npython -m snippets.augmentation.ablation\n~~~"
+    )

@@ -75,6 +75,9 @@ class Augmentation:
     `make(size, interpolation)` builds the transform for images of `size` x `size`;
     `interpolation` is the one used for the image (geometric rows only). The mask column of the
     table is not written by hand: `mask_handling` checks it against torchvision.
+    `benefit` is what the model learns to handle: geometric rows teach *equivariance* to it (the
+    mask moves with the image), photometric rows *invariance* (the mask stays); `benefit_text`
+    says which, from the row's kind, which `mask_handling` checks.
     """
 
     name: str
@@ -83,6 +86,10 @@ class Augmentation:
     does: str
     benefit: str
     avoid_when: str
+
+    @property
+    def benefit_text(self) -> str:
+        return f"{'Equivariance' if self.kind == 'geometric' else 'Invariance'} to {self.benefit}"
 
 
 BILINEAR = InterpolationMode.BILINEAR
@@ -94,7 +101,7 @@ CATALOG: tuple[Augmentation, ...] = (
         lambda size, interp: v2.RandomHorizontalFlip(p=0.5),
         "geometric",
         "Mirrors left to right (with probability p).",
-        "Left-right invariance; twice the data for free.",
+        "left-right mirroring.",
         "Left and right carry meaning (left vs right organ classes, text).",
     ),
     Augmentation(
@@ -102,7 +109,7 @@ CATALOG: tuple[Augmentation, ...] = (
         lambda size, interp: v2.RandomRotation(degrees=30, interpolation=interp),
         "geometric",
         "Rotates by a random angle; fills the corners with 0.",
-        "Orientation invariance (microscopy, aerial images).",
+        "orientation (microscopy, aerial images).",
         "‘Up’ matters (street scenes, upright X-rays).",
     ),
     Augmentation(
@@ -110,7 +117,7 @@ CATALOG: tuple[Augmentation, ...] = (
         lambda size, interp: v2.ColorJitter(brightness=0.4, contrast=0.4, saturation=0.4, hue=0.05),
         "photometric",
         "Random brightness, contrast, saturation and hue.",
-        "Robust to lighting, cameras and stains.",
+        "lighting, cameras and stains.",
         "Colour is the class cue (ripeness, traffic lights).",
     ),
     Augmentation(
@@ -118,7 +125,7 @@ CATALOG: tuple[Augmentation, ...] = (
         lambda size, interp: v2.RandomResizedCrop(size, scale=(0.5, 1.0), interpolation=interp),
         "geometric",
         "Crops a random area and aspect ratio, resizes to size.",
-        "Scale invariance; a fixed size for batching.",
+        "scale and framing; a fixed size for batching.",
         "Small objects get cut out, or size is the evidence.",
     ),
     Augmentation(
@@ -128,7 +135,7 @@ CATALOG: tuple[Augmentation, ...] = (
         ),
         "geometric",
         "Rotates, shifts, scales and shears: one random matrix.",
-        "Position, size and viewpoint invariance.",
+        "position, size and viewpoint.",
         "Position is the evidence (anatomy at a fixed place).",
     ),
     Augmentation(
@@ -136,7 +143,7 @@ CATALOG: tuple[Augmentation, ...] = (
         lambda size, interp: v2.ElasticTransform(alpha=30.0, sigma=5.0, interpolation=interp),
         "geometric",
         "Warps by a smooth random displacement field.",
-        "Soft-tissue deformations; key in the U-Net paper.",
+        "soft-tissue deformation; key in the U-Net paper.",
         "Rigid objects (text, parts), thin structures; it is slow.",
     ),
     Augmentation(
@@ -144,7 +151,7 @@ CATALOG: tuple[Augmentation, ...] = (
         lambda size, interp: v2.GaussianBlur(kernel_size=5, sigma=(0.1, 2.0)),
         "photometric",
         "Gaussian blur with a random sigma.",
-        "Robust to defocus and low resolution.",
+        "defocus and low resolution.",
         "Fine texture or thin edges are the evidence (cracks, vessels).",
     ),
     Augmentation(
@@ -152,7 +159,7 @@ CATALOG: tuple[Augmentation, ...] = (
         lambda size, interp: v2.GaussianNoise(sigma=0.05),
         "photometric",
         "Adds Gaussian noise to each pixel, clipped to [0, 1].",
-        "Robust to sensor noise.",
+        "sensor noise.",
         "Faint, low-contrast targets that the noise would drown.",
     ),
 )
