@@ -401,7 +401,7 @@ def test_a_mask_is_resampled_with_nearest_whatever_interpolation_says() -> None:
         (lambda: rings(32, period=2.0), "period must be > 2"),
         (
             lambda: rotation_error(torch.rand(3, 16, 24), 30.0, NEAREST),
-            r"image must have shape \(C, H, W\) with H == W",
+            r"image must have shape \(C, H, W\), H == W",
         ),
         (lambda: rotation_error(torch.rand(16, 16), 30.0, NEAREST), "image must have shape"),
         (lambda: default_interpolation(v2.ColorJitter), "transform_class ColorJitter takes no interpolation"),

@@ -95,6 +95,7 @@ def test_loader_with_two_workers_is_seeded_and_workers_differ(copies: Segmentati
     assert torch.unique(first.flatten(1), dim=0).shape[0] == 8  # no two samples share a draw
 
 
+@pytest.mark.filterwarnings("ignore:This DataLoader will create 4 worker processes")
 def test_the_same_seed_with_another_number_of_workers_gives_other_augmentations(copies: SegmentationDataset) -> None:
     """The page's advice to fix num_workers along with the seed. Batches go to the workers in turn, and
     worker i draws from base_seed + i: four batches of two with 2 workers give workers 0 and 1 two batches

@@ -16,7 +16,12 @@ from torchvision.transforms.v2 import functional as F
 from snippets.augmentation.dataset import make_scene, make_scenes
 from snippets.augmentation.interpolation import rings, rotation_error
 from snippets.augmentation.shift import shift_test_set
-from snippets.augmentation.transforms import BILINEAR, CATALOG, NEAREST, Augmentation
+from snippets.augmentation.transforms import (
+    BILINEAR,
+    CATALOG,
+    NEAREST,
+    Augmentation,
+)
 from snippets.experiment import load_results
 from snippets.plotting import PALETTE, figure, new_figure, show_image
 
@@ -39,7 +44,12 @@ def overlay(ax, image: torch.Tensor, mask: torch.Tensor, title: str) -> None:
     for label, colour in CLASS_COLOURS.items():
         rgba[mask == label] = torch.tensor([*to_rgb(colour), 0.35])
         if (mask == label).any():
-            ax.contour((mask == label).float().numpy(), levels=[0.5], colors=[colour], linewidths=1.2)
+            ax.contour(
+                (mask == label).float().numpy(),
+                levels=[0.5],
+                colors=[colour],
+                linewidths=1.2,
+            )
     ax.imshow(rgba.numpy())
     ax.set_title(title)
     ax.set_xticks([])
@@ -47,10 +57,24 @@ def overlay(ax, image: torch.Tensor, mask: torch.Tensor, title: str) -> None:
 
 
 def class_legend(fig: Figure, background: bool = False) -> None:
-    handles = [Patch(facecolor=CLASS_COLOURS[k], alpha=0.6, label=CLASS_NAMES[k]) for k in CLASS_COLOURS]
+    handles = [
+        Patch(facecolor=CLASS_COLOURS[k], alpha=0.6, label=CLASS_NAMES[k])
+        for k in CLASS_COLOURS
+    ]
     if background:
-        handles.append(Patch(facecolor=BACKGROUND, edgecolor="#999999", label="background (0)"))
-    fig.legend(handles=handles, loc="outside lower center", ncols=len(handles), frameon=False)
+        handles.append(
+            Patch(
+                facecolor=BACKGROUND,
+                edgecolor="#999999",
+                label="background (0)",
+            )
+        )
+    fig.legend(
+        handles=handles,
+        loc="outside lower center",
+        ncols=len(handles),
+        frameon=False,
+    )
 
 
 BACKGROUND = "#e6e6e6"
@@ -66,18 +90,33 @@ def scene(device: torch.device) -> Figure:
     image, mask = make_scene(SCENE_SIZE, seed=SCENE_SEED)
     fig = new_figure(5.2, 3.0)
     axes = fig.subplots(1, 2)
-    show_image(axes[0], image.permute(1, 2, 0).numpy(), "image (3, 64, 64), float32")
-    show_image(axes[1], mask.numpy(), "mask (64, 64), int64 labels", cmap=LABEL_CMAP, vmin=0, vmax=2)
+    show_image(
+        axes[0], image.permute(1, 2, 0).numpy(), "image (3, 64, 64), float32"
+    )
+    show_image(
+        axes[1],
+        mask.numpy(),
+        "mask (64, 64), int64 labels",
+        cmap=LABEL_CMAP,
+        vmin=0,
+        vmax=2,
+    )
     class_legend(fig, background=True)
     return fig
 
 
-def most_visible(aug: Augmentation, image: torch.Tensor, mask: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+def most_visible(
+    aug: Augmentation, image: torch.Tensor, mask: torch.Tensor
+) -> tuple[torch.Tensor, torch.Tensor]:
     """The output, of five seeded draws, that changes the image most (a flip or a mild draw can do nothing)."""
     outputs = []
     for seed in range(5):
         torch.manual_seed(seed)
-        outputs.append(aug.make(image.shape[-1], BILINEAR)(tv_tensors.Image(image), tv_tensors.Mask(mask)))
+        outputs.append(
+            aug.make(image.shape[-1], BILINEAR)(
+                tv_tensors.Image(image), tv_tensors.Mask(mask)
+            )
+        )
     return max(outputs, key=lambda pair: (pair[0] - image).abs().mean().item())
 
 
@@ -106,9 +145,13 @@ def transforms(device: torch.device) -> Figure:
 )
 def pitfalls(device: torch.device) -> Figure:
     image, mask = make_scene(SCENE_SIZE, seed=SCENE_SEED, noise=SCENE_NOISE)
-    rotate = v2.RandomRotation(degrees=30, interpolation=BILINEAR)  # seed 1 draws +15 degrees, then -13
+    rotate = v2.RandomRotation(
+        degrees=30, interpolation=BILINEAR
+    )  # seed 1 draws +15 degrees, then -13
     torch.manual_seed(1)
-    right_image, right_mask = rotate(tv_tensors.Image(image), tv_tensors.Mask(mask))
+    right_image, right_mask = rotate(
+        tv_tensors.Image(image), tv_tensors.Mask(mask)
+    )
     torch.manual_seed(1)
     separate_image = rotate(tv_tensors.Image(image))
     separate_mask = rotate(tv_tensors.Mask(mask))
@@ -116,7 +159,9 @@ def pitfalls(device: torch.device) -> Figure:
     plain_image, plain_mask = rotate(image, mask)
     torch.manual_seed(1)
     half_image, half_mask = rotate(tv_tensors.Image(image), mask)
-    bilinear = F.rotate(mask[None].float(), angle=30.0, interpolation=BILINEAR)[0].round()
+    bilinear = F.rotate(mask[None].float(), angle=30.0, interpolation=BILINEAR)[
+        0
+    ].round()
     fig = new_figure(8.8, 2.75)
     axes = fig.subplots(1, 5)
     overlay(axes[0], right_image, right_mask, "One call:\naligned")
@@ -127,7 +172,14 @@ def pitfalls(device: torch.device) -> Figure:
     ys, xs = torch.nonzero(bilinear == 2, as_tuple=True)
     cy, cx = int(ys.float().mean()), int(xs.float().mean())
     crop = bilinear[max(cy - 16, 0) : cy + 16, max(cx - 16, 0) : cx + 16]
-    show_image(axes[4], crop.numpy(), "Bilinear mask\n(zoom)", cmap=LABEL_CMAP, vmin=0, vmax=2)
+    show_image(
+        axes[4],
+        crop.numpy(),
+        "Bilinear mask\n(zoom)",
+        cmap=LABEL_CMAP,
+        vmin=0,
+        vmax=2,
+    )
     class_legend(fig, background=True)
     return fig
 
@@ -140,20 +192,38 @@ def pitfalls(device: torch.device) -> Figure:
 )
 def interpolation(device: torch.device) -> Figure:
     image, mask = make_scene(SCENE_SIZE, seed=SCENE_SEED, noise=SCENE_NOISE)
-    ys, xs = torch.nonzero(mask == 2, as_tuple=True)  # zoom on a square, whose straight edges show steps
+    ys, xs = torch.nonzero(
+        mask == 2, as_tuple=True
+    )  # zoom on a square, whose straight edges show steps
     cy, cx = int(ys.float().mean()), int(xs.float().mean())
     box = (slice(max(cy - 14, 0), cy + 14), slice(max(cx - 14, 0), cx + 14))
     pattern = rings(SCENE_SIZE)
     fig = new_figure(6.0, 4.4)
     axes = fig.subplots(2, 3)
-    show_image(axes[0, 0], image.permute(1, 2, 0)[box].numpy(), "the scene (zoom)")
+    show_image(
+        axes[0, 0], image.permute(1, 2, 0)[box].numpy(), "the scene (zoom)"
+    )
     show_image(axes[1, 0], pattern[0].numpy(), "rings", vmin=0, vmax=1)
-    for column, (mode, name) in enumerate([(NEAREST, "NEAREST (default)"), (BILINEAR, "BILINEAR")], start=1):
-        rotated = F.rotate(image, angle=30.0, interpolation=mode, center=[cx, cy])
-        show_image(axes[0, column], rotated.permute(1, 2, 0)[box].clamp(0, 1).numpy(), f"30°, {name}")
+    for column, (mode, name) in enumerate(
+        [(NEAREST, "NEAREST (default)"), (BILINEAR, "BILINEAR")], start=1
+    ):
+        rotated = F.rotate(
+            image, angle=30.0, interpolation=mode, center=[cx, cy]
+        )
+        show_image(
+            axes[0, column],
+            rotated.permute(1, 2, 0)[box].clamp(0, 1).numpy(),
+            f"30°, {name}",
+        )
         error = rotation_error(pattern, 30.0, mode)
         rotated_rings = F.rotate(pattern, angle=30.0, interpolation=mode)[0]
-        show_image(axes[1, column], rotated_rings.numpy(), f"30°, {name}\nmean error {error:.3f}", vmin=0, vmax=1)
+        show_image(
+            axes[1, column],
+            rotated_rings.numpy(),
+            f"30°, {name}\nmean error {error:.3f}",
+            vmin=0,
+            vmax=1,
+        )
     return fig
 
 
@@ -166,14 +236,30 @@ def interpolation(device: torch.device) -> Figure:
 def ablation_data(device: torch.device) -> Figure:
     results = load_results(ABLATION_RESULTS)
     if results is None:
-        raise FileNotFoundError(f"{ABLATION_RESULTS} is missing: run python -m snippets.augmentation.ablation")
+        raise FileNotFoundError(
+            f"{ABLATION_RESULTS} is missing: run python -m snippets.augmentation.ablation"
+        )
     size = results["settings"]["size"]
-    train_images, train_masks = make_scenes(5, size=size, seed=1)  # the seeds of the ablation's training ...
-    test_images, test_masks = shift_test_set(*make_scenes(5, size=size, seed=2), seed=3)  # ... and test scenes
+    train_images, train_masks = make_scenes(
+        5, size=size, seed=1
+    )  # the seeds of the ablation's training ...
+    test_images, test_masks = shift_test_set(
+        *make_scenes(5, size=size, seed=2), seed=3
+    )  # ... and test scenes
     fig = new_figure(7.0, 3.3)
     axes = fig.subplots(2, 5)
     for i in range(5):
-        overlay(axes[0, i], train_images[i], train_masks[i], "training" if i == 0 else "")
-        overlay(axes[1, i], test_images[i], test_masks[i], "shifted test" if i == 0 else "")
+        overlay(
+            axes[0, i],
+            train_images[i],
+            train_masks[i],
+            "training" if i == 0 else "",
+        )
+        overlay(
+            axes[1, i],
+            test_images[i],
+            test_masks[i],
+            "shifted test" if i == 0 else "",
+        )
     class_legend(fig)
     return fig

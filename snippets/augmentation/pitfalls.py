@@ -1,7 +1,8 @@
-"""The ways a mask goes wrong, as code the pages run and the tests check.
+"""The ways a mask goes wrong, as code that the pages run and the tests check.
 
-`disagreement` measures the separate-calls pitfall over many seeds; `KeepsItsGenerator` is the
-dataset that makes every DataLoader worker repeat the same "random" draws.
+`disagreement` measures the separate-calls pitfall over many seeds;
+`KeepsItsGenerator` is the dataset that makes every DataLoader worker repeat
+the same "random" draws.
 """
 
 from __future__ import annotations
@@ -13,26 +14,35 @@ from torch.utils.data import Dataset
 from torchvision import tv_tensors
 
 
-def disagreement(transform: Callable, image: torch.Tensor, mask: torch.Tensor, seed: int) -> tuple[float, float]:
-    """Fractions of all pixels, and of object pixels, where two calls give another mask than one call.
+def disagreement(
+    transform: Callable, image: torch.Tensor, mask: torch.Tensor, seed: int
+) -> tuple[float, float]:
+    """Fractions of all pixels, and of object pixels, where two calls give
+    another mask than one call.
 
-    Two calls: `transform(image)`, then `transform(mask)`, each drawing its own parameters.
-    One call: `transform(image, mask)` from the same seed, which puts the mask where it belongs.
+    Two calls: `transform(image)`, then `transform(mask)`, each with its own
+    draw. One call: `transform(image, mask)` from the same seed, which puts the
+    mask where it belongs.
     """
     torch.manual_seed(seed)
     image_a = transform(tv_tensors.Image(image))  # draws parameters
     mask_a = transform(tv_tensors.Mask(mask))  # draws OTHER parameters
     torch.manual_seed(seed)
-    image_b, mask_b = transform(tv_tensors.Image(image), tv_tensors.Mask(mask))  # one draw for both
+    pair = transform(tv_tensors.Image(image), tv_tensors.Mask(mask))
+    image_b, mask_b = pair  # one draw for both
     if not torch.equal(image_a, image_b):
-        raise RuntimeError("the same seed gave the image another draw: is the transform seeded by torch?")
+        raise RuntimeError(
+            "the same seed gave the image another draw: "
+            "is the transform seeded by torch?"
+        )
     wrong = mask_a != mask_b
     on_objects = (mask_a > 0) | (mask_b > 0)
     return wrong.float().mean().item(), wrong[on_objects].float().mean().item()
 
 
 class KeepsItsGenerator(Dataset):
-    """The pitfall: a generator made in __init__ is copied into every worker, in the same state."""
+    """The pitfall: a generator made in __init__ is copied into every worker,
+    in the same state."""
 
     def __init__(self, n: int = 8) -> None:
         self.n = n
@@ -42,4 +52,5 @@ class KeepsItsGenerator(Dataset):
         return self.n
 
     def __getitem__(self, index: int) -> torch.Tensor:
-        return torch.rand(4, generator=self.gen)  # a "random" augmentation parameter
+        # Stands for a "random" augmentation parameter.
+        return torch.rand(4, generator=self.gen)

@@ -6,7 +6,12 @@ import re
 
 from snippets.augmentation.ablation import RESULTS, TEST_SETS
 from snippets.augmentation.interpolation import default_interpolation
-from snippets.augmentation.transforms import BILINEAR, CATALOG, image_interpolation, mask_handling
+from snippets.augmentation.transforms import (
+    BILINEAR,
+    CATALOG,
+    image_interpolation,
+    mask_handling,
+)
 from snippets.experiment import busy_note, load_results
 from snippets.markdown import table
 
@@ -35,7 +40,11 @@ def augmentation_table() -> str:
         interp = image_interpolation(aug)
         if aug.kind == "geometric" and interp:
             default = default_interpolation(transform_class).value
-            note = "" if default == interp else f"; [default: {default}](interpolation.md)"
+            note = (
+                ""
+                if default == interp
+                else f"; [default: {default}](interpolation.md)"
+            )
             mask = f"{mask} (image: {interp}{note})"
         elif aug.kind == "geometric":
             # A flip moves whole pixels: "nearest" holds, but there is nothing to interpolate.
@@ -49,14 +58,23 @@ def augmentation_table() -> str:
             aug.avoid_when,
         ]
         rows.append(cells)
-    header = ["Transform", "What it does", "Kind", "Applied to the mask?", "Benefit", "Do not use it when"]
+    header = [
+        "Transform",
+        "What it does",
+        "Kind",
+        "Applied to the mask?",
+        "Benefit",
+        "Do not use it when",
+    ]
     return table(header, rows, "llllll")
 
 
 def load_ablation() -> dict:
     result = load_results(RESULTS)
     if result is None:
-        raise FileNotFoundError(f"{RESULTS} is missing: run python -m snippets.augmentation.ablation")
+        raise FileNotFoundError(
+            f"{RESULTS} is missing: run python -m snippets.augmentation.ablation"
+        )
     return result
 
 
@@ -65,12 +83,28 @@ def ablation_table() -> str:
     result = load_ablation()
     rows = {row["arm"]: row for row in result["summary"]}
     body = [
-        [arm, *(f"{row[n]['mean']:.3f}<br>({row[n]['min']:.3f}–{row[n]['max']:.3f})" for n in TEST_SETS)]
+        [
+            arm,
+            *(
+                f"{row[n]['mean']:.3f}<br>({row[n]['min']:.3f}–{row[n]['max']:.3f})"
+                for n in TEST_SETS
+            ),
+        ]
         for arm, row in rows.items()
     ]
-    gain = [rows["with augmentation"][n]["mean"] - rows["no augmentation"][n]["mean"] for n in TEST_SETS]
-    body.append(["*difference*", *(f"*{g:+.3f}*".replace("-", "−") for g in gain)])
-    lines = [table(["Training", *(TEST_SET_TITLES[name] for name in TEST_SETS)], body)]
+    gain = [
+        rows["with augmentation"][n]["mean"]
+        - rows["no augmentation"][n]["mean"]
+        for n in TEST_SETS
+    ]
+    body.append(
+        ["*difference*", *(f"*{g:+.3f}*".replace("-", "−") for g in gain)]
+    )
+    lines = [
+        table(
+            ["Training", *(TEST_SET_TITLES[name] for name in TEST_SETS)], body
+        )
+    ]
     s = result["settings"]
     seeds = ", ".join(str(seed) for seed in s["seeds"])
     env = result["environment"]

@@ -1,1 +1,1 @@
-"""The Augmentation chapter's pages, one examples module each (driver code in page order)."""
+"""The Augmentation chapter's pages: one examples module each, in page order."""

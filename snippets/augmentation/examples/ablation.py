@@ -1,4 +1,4 @@
-"""Does it help? The blocks of docs/augmentation/ablation.md, in page order."""
+"""Does it help? The blocks of docs/augmentation/ablation.md."""
 
 from snippets.augmentation.ablation import Foreground, train_augmentation
 

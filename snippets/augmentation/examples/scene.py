@@ -1,4 +1,4 @@
-"""A scene to augment: the blocks of docs/augmentation/scene.md, in page order."""
+"""A scene to augment: the blocks of docs/augmentation/scene.md."""
 
 from snippets.augmentation.dataset import draw_labels, make_scene, paint
 
@@ -8,7 +8,8 @@ import torch
 
 # --8<-- [start:scene]
 image, mask = make_scene(size=64, seed=0)
-print("image:", tuple(image.shape), image.dtype, f"in [{image.min():.2f}, {image.max():.2f}]")
+low, high = image.min().item(), image.max().item()
+print("image:", tuple(image.shape), image.dtype, f"in [{low:.2f}, {high:.2f}]")
 print("mask: ", tuple(mask.shape), mask.dtype, "labels", mask.unique().tolist())
 print("pixels per label:", mask.flatten().bincount().tolist())
 # --8<-- [end:scene]
