@@ -73,19 +73,16 @@ def train_augmentation(mask_fill: int = 0) -> v2.Transform:
             f"mask_fill must be a label in [0, 255], got {mask_fill}"
         )
     fill = 0 if mask_fill == 0 else {tv_tensors.Mask: mask_fill, "others": 0}
-    return v2.Compose(
-        [
-            v2.RandomHorizontalFlip(p=0.5),
-            v2.RandomAffine(
-                degrees=45,
-                translate=(0.2, 0.2),
-                scale=(0.9, 1.1),
-                interpolation=v2.InterpolationMode.BILINEAR,
-                fill=fill,
-            ),
-            v2.ColorJitter(brightness=0.5, contrast=0.5, saturation=0.5),
-        ]
+    flip = v2.RandomHorizontalFlip(p=0.5)
+    affine = v2.RandomAffine(
+        degrees=45,
+        translate=(0.2, 0.2),
+        scale=(0.9, 1.1),
+        interpolation=v2.InterpolationMode.BILINEAR,
+        fill=fill,
     )
+    jitter = v2.ColorJitter(brightness=0.5, contrast=0.5, saturation=0.5)
+    return v2.Compose([flip, affine, jitter])
 
 
 TEST_SETS = ("clean", "moved", "relit", "shifted")  # shifted = moved and relit
