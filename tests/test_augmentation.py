@@ -276,6 +276,36 @@ def test_bad_pairs_are_refused_with_a_clear_error(image, mask, message: str) -> 
         JointTransform(v2.RandomHorizontalFlip())(image, mask)
 
 
+@pytest.mark.parametrize(
+    ("transform", "notices"),
+    [
+        (v2.RandomCrop(16), True),
+        (v2.RandomResizedCrop(16), True),
+        (v2.RandomAffine(20), True),
+        (v2.ElasticTransform(), True),
+        (v2.RandomHorizontalFlip(p=1.0), False),
+        (v2.RandomRotation(20), False),
+        (v2.ColorJitter(brightness=0.5), False),
+        (v2.GaussianBlur(5), False),
+        (v2.GaussianNoise(), False),
+    ],
+    ids=lambda x: type(x).__name__ if isinstance(x, v2.Transform) else str(x),
+)
+def test_v2_alone_notices_a_mask_of_another_size_only_where_it_needs_sizes(
+    transform: v2.Transform, notices: bool
+) -> None:
+    """The joint page's reason for check_pair: v2 lets flips, rotations and
+    photometric transforms go ahead with mismatched sizes, and float masks."""
+    image = tv_tensors.Image(torch.rand(3, 32, 32))
+    narrow = tv_tensors.Mask(torch.zeros(32, 24, dtype=torch.int64))
+    if notices:
+        with pytest.raises(ValueError, match="Found multiple HxW dimensions"):
+            transform(image, narrow)
+    else:
+        transform(image, narrow)
+    transform(image, tv_tensors.Mask(torch.zeros(32, 32)))  # a float mask: no error
+
+
 def test_good_pairs_pass_and_come_back_as_plain_tensors() -> None:
     image = torch.rand(3, 32, 32)
     for mask in (torch.zeros(32, 32, dtype=torch.uint8), torch.zeros(1, 32, 32, dtype=torch.int64)):

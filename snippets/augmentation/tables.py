@@ -108,18 +108,19 @@ def ablation_table() -> str:
     s = result["settings"]
     seeds = ", ".join(str(seed) for seed in s["seeds"])
     env = result["environment"]
-    load = f"load average {env['load_average_start'][0]} at the start"
-    if busy := busy_note(env):
-        load += ". " + busy
     lines += [
-        f"Mean IoU of the foreground over {s['n_test']} test scenes, per test set, and in brackets the "
-        f"minimum–maximum over the seeds {seeds}. "
+        f"Mean IoU of the foreground (`mask > 0`: both object classes as one) over {s['n_test']} test scenes, "
+        f"per test set, and in brackets the minimum–maximum over the seeds {seeds}. "
         f"{s['n_train']} training scenes of {s['size']}×{s['size']} pixels; {s['epochs']} epochs of batches of "
         f"{s['batch_size']}; Adam, lr={s['lr']}; U-Net with depth={s['depth']}, base_channels={s['base_channels']}. "
         f"The whole run ({len(result['runs'])} trainings) took {result['total_seconds']:.0f} s on "
-        f"{env['logical_cpus']} CPU cores ({load}); its training process used "
+        f"{env['logical_cpus']} CPU cores; its training process used "
         f"{result['main_process_cpu_seconds']:.0f} s of CPU time, about what the run takes on free cores. "
-        f"Torch {env['torch']}, torchvision {env['torchvision']}.",
+        + (
+            busy_note(env)
+            or f"The load average was {env['load_average_start'][0]:.1f} when the run started."
+        )
+        + f" Torch {env['torch']}, torchvision {env['torchvision']}.",
     ]
     return "\n".join(lines)
 
@@ -129,8 +130,7 @@ def ablation_rerun() -> str:
     result = load_ablation()
     env = result["environment"]
     return (
-        f"Re-run it with the command below. It is seeded, and the saved run took {result['total_seconds']:.0f} s "
-        f"on {env['logical_cpus']} CPU cores (its training process: {result['main_process_cpu_seconds']:.0f} s of "
-        "CPU time); expect longer on a busy machine.\n\n"
+        f"Re-run it with the command below. It is seeded. The saved run took {result['total_seconds']:.0f} s "
+        f"on {env['logical_cpus']} CPU cores; expect longer on a busy machine.\n\n"
         "~~~bash\npython -m snippets.augmentation.ablation\n~~~"
     )
