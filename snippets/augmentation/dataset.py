@@ -83,11 +83,7 @@ def make_scenes(
 
 
 class SegmentationDataset(Dataset):
-    """Pairs (image (C, H, W), mask (H, W)), augmented together on access.
-
-    It keeps no random generator: `transform` draws from torch's global RNG,
-    which the DataLoader seeds differently in each worker.
-    """
+    """Pairs (image (C, H, W), mask (H, W)), augmented together on access."""
 
     def __init__(
         self,
@@ -95,11 +91,9 @@ class SegmentationDataset(Dataset):
         masks: torch.Tensor,
         transform: Callable | None = None,
     ) -> None:
+        counts = f"{len(images)} and {len(masks)}"
         if len(images) != len(masks):
-            raise ValueError(
-                "images and masks must be as many, "
-                f"got {len(images)} and {len(masks)}"
-            )
+            raise ValueError(f"images and masks must be as many, got {counts}")
         for image, mask in zip(images, masks, strict=True):
             check_pair(image, mask)  # fail here, not in a worker mid-epoch
         self.images, self.masks, self.transform = images, masks, transform
