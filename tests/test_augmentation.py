@@ -1,21 +1,27 @@
-"""snippets.augmentation: joint transforms keep image and mask aligned, the table holds, bad input is refused."""
+"""snippets.augmentation, the transforms: joint calls keep image and mask aligned, the pitfalls are what the
+pages say, the table holds, the default interpolations are the installed torchvision's, bad input is refused.
+
+The data side (scenes, Dataset, DataLoader workers, start methods, the ablation) is in test_augmentation_data.py.
+"""
 
 from __future__ import annotations
 
-import json
+from functools import cache
 
 import pytest
 import torch
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from torch.utils.data import DataLoader, Dataset
 from torchvision import tv_tensors
 from torchvision.transforms import v2
 from torchvision.transforms.v2 import InterpolationMode
 from torchvision.transforms.v2 import functional as F
 
-from snippets.augmentation import ablation, tables
-from snippets.augmentation.dataset import SegmentationDataset, make_scene, make_scenes
+from snippets.augmentation import tables
+from snippets.augmentation.dataset import make_scene
+from snippets.augmentation.interpolation import RESAMPLING, default_interpolation, rings, rotation_error
+from snippets.augmentation.pitfalls import disagreement
+from snippets.augmentation.properties import follows_label_map
 from snippets.augmentation.transforms import (
     CATALOG,
     Augmentation,
@@ -24,6 +30,9 @@ from snippets.augmentation.transforms import (
     coordinate_labels,
     mask_handling,
 )
+
+# Small tensors: with several threads, waking them costs more than the work.
+pytestmark = pytest.mark.usefixtures("one_thread")
 
 SIZE = 24  # small images keep the property tests fast
 NEAREST, BILINEAR = InterpolationMode.NEAREST, InterpolationMode.BILINEAR
@@ -92,15 +101,9 @@ seeds = st.integers(0, 2**31 - 1)
 @settings(max_examples=50, deadline=None)
 @given(seed=seeds, chain=st.lists(geometric(NEAREST), min_size=1, max_size=3))
 def test_mask_is_the_geometric_transform_of_the_label_map(seed: int, chain: list[v2.Transform]) -> None:
-    # Every pixel has its own label (1..H*W), as the mask and as a one-channel image resampled
-    # with nearest. After one joint call the two must agree everywhere: each mask pixel came from
-    # the same input pixel as the image pixel at that place, under one random draw.
-    labels = coordinate_labels(SIZE)
-    torch.manual_seed(seed)
-    out_image, out_mask = v2.Compose(chain)(tv_tensors.Image(labels[None].float()), tv_tensors.Mask(labels))
-    assert isinstance(out_mask, tv_tensors.Mask) and out_mask.dtype == torch.int64
-    assert out_image.shape[-2:] == out_mask.shape[-2:]
-    assert torch.equal(out_image[0].long(), out_mask.as_subclass(torch.Tensor))
+    # The page's property: every pixel has its own label, as the mask and as a NEAREST image;
+    # after one joint call the two agree everywhere.
+    assert follows_label_map(JointTransform(v2.Compose(chain)), size=SIZE, seed=seed)
 
 
 @settings(max_examples=50, deadline=None)
@@ -136,26 +139,48 @@ def test_photometric_transforms_leave_the_mask_unchanged(seed: int, chain: list[
 
 
 def test_separate_calls_misalign_and_one_call_does_not() -> None:
-    """The pitfall the page measures: two calls draw two angles."""
+    """The pitfall the page measures: two calls draw two angles; `disagreement` measures it."""
     image, mask = make_scene(64, seed=0)
-    rotate = v2.RandomRotation(30)
-    torch.manual_seed(1)
-    image_a, mask_a = rotate(tv_tensors.Image(image)), rotate(tv_tensors.Mask(mask))
-    torch.manual_seed(1)
-    image_b, mask_b = rotate(tv_tensors.Image(image), tv_tensors.Mask(mask))
-    assert torch.equal(image_a, image_b)
-    assert (mask_a != mask_b).float().mean() > 0.05
+    rotate = v2.RandomRotation(30, interpolation=BILINEAR)
+    everywhere, on_objects = disagreement(rotate, image, mask, seed=0)
+    assert 0 < everywhere < on_objects <= 1  # the errors sit on the objects' edges and insides
+    mean = sum(disagreement(rotate, image, mask, seed)[1] for seed in range(20)) / 20
+    assert mean > 0.25  # the page's "mean over 20 seeds", far from a rare accident
+    # One call for both is what `disagreement` compares against: it must agree with itself.
+    assert disagreement(v2.RandomRotation((0, 0)), image, mask, seed=0) == (0.0, 0.0)
 
 
-def test_plain_tensors_leave_the_mask_untouched() -> None:
-    """v2's rule for plain tensors: the first is the image, the rest pass through. JointTransform avoids it."""
+def test_disagreement_refuses_a_transform_that_torch_does_not_seed() -> None:
+    image, mask = make_scene(32, seed=0)
+    draws = iter(range(100))
+
+    def unseeded(*inputs):
+        angle = float(next(draws))  # not from torch's RNG: the same seed gives another angle
+        out = tuple(F.rotate(x, angle) for x in inputs)
+        return out if len(out) > 1 else out[0]
+
+    with pytest.raises(RuntimeError, match="is the transform seeded by torch"):
+        disagreement(unseeded, image, mask, seed=0)
+
+
+@pytest.mark.parametrize(
+    ("wrap_image", "wrap_mask", "mask_moves"),
+    [(False, False, False), (True, False, False), (True, True, True), (False, True, True)],
+    ids=["plain-plain", "image-wrapped-mask-plain", "image-mask", "plain-image-mask-wrapped"],
+)
+def test_only_a_wrapped_mask_is_transformed(wrap_image: bool, wrap_mask: bool, mask_moves: bool) -> None:
+    """v2's rule: with no Image among the inputs the first plain tensor is the image; once an Image is
+    there, every plain tensor passes through. The half-wrapped pair loses its mask like the all-plain one."""
     image, mask = make_scene(32, seed=0)
     rotate = v2.RandomRotation((20, 30))
     torch.manual_seed(0)
-    _, plain_mask = rotate(image, mask)
-    assert torch.equal(plain_mask, mask)
+    out_image, out_mask = rotate(
+        tv_tensors.Image(image) if wrap_image else image, tv_tensors.Mask(mask) if wrap_mask else mask
+    )
+    assert not torch.equal(out_image, image)  # the image is rotated in every case
+    assert (not torch.equal(out_mask, mask)) == mask_moves
     torch.manual_seed(0)
-    _, joint_mask = JointTransform(rotate)(image, mask)
+    _, joint_mask = JointTransform(rotate)(image, mask)  # the wrapper wraps both
     assert not torch.equal(joint_mask, mask)
 
 
@@ -183,7 +208,7 @@ class SeparateDraws:
         self.rotate = v2.RandomRotation(40, interpolation=interpolation)
 
     def __call__(self, image: torch.Tensor, mask: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
-        return self.rotate(image), self.rotate(mask)
+        return self.rotate(tv_tensors.Image(image)), self.rotate(tv_tensors.Mask(mask))
 
 
 class BilinearMask:
@@ -251,6 +276,36 @@ def test_bad_pairs_are_refused_with_a_clear_error(image, mask, message: str) -> 
         JointTransform(v2.RandomHorizontalFlip())(image, mask)
 
 
+@pytest.mark.parametrize(
+    ("transform", "notices"),
+    [
+        (v2.RandomCrop(16), True),
+        (v2.RandomResizedCrop(16), True),
+        (v2.RandomAffine(20), True),
+        (v2.ElasticTransform(), True),
+        (v2.RandomHorizontalFlip(p=1.0), False),
+        (v2.RandomRotation(20), False),
+        (v2.ColorJitter(brightness=0.5), False),
+        (v2.GaussianBlur(5), False),
+        (v2.GaussianNoise(), False),
+    ],
+    ids=lambda x: type(x).__name__ if isinstance(x, v2.Transform) else str(x),
+)
+def test_v2_alone_notices_a_mask_of_another_size_only_where_it_needs_sizes(
+    transform: v2.Transform, notices: bool
+) -> None:
+    """The joint page's reason for check_pair: v2 lets flips, rotations and
+    photometric transforms go ahead with mismatched sizes, and float masks."""
+    image = tv_tensors.Image(torch.rand(3, 32, 32))
+    narrow = tv_tensors.Mask(torch.zeros(32, 24, dtype=torch.int64))
+    if notices:
+        with pytest.raises(ValueError, match="Found multiple HxW dimensions"):
+            transform(image, narrow)
+    else:
+        transform(image, narrow)
+    transform(image, tv_tensors.Mask(torch.zeros(32, 32)))  # a float mask: no error
+
+
 def test_good_pairs_pass_and_come_back_as_plain_tensors() -> None:
     image = torch.rand(3, 32, 32)
     for mask in (torch.zeros(32, 32, dtype=torch.uint8), torch.zeros(1, 32, 32, dtype=torch.int64)):
@@ -260,123 +315,135 @@ def test_good_pairs_pass_and_come_back_as_plain_tensors() -> None:
         assert out_mask.shape == mask.shape and out_mask.dtype == mask.dtype
 
 
-def test_dataset_refuses_bad_pairs_when_built() -> None:
-    images, masks = make_scenes(3, size=32)
-    with pytest.raises(ValueError, match="image and mask sizes differ"):
-        SegmentationDataset(images, masks[:, :, :16])
-    with pytest.raises(ValueError, match="mask must hold integer"):
-        SegmentationDataset(images, masks.float())
-    with pytest.raises(ValueError, match="images and masks must be as many, got 3 and 2"):
-        SegmentationDataset(images, masks[:2])
-    with pytest.raises(ValueError, match="size must be >= 16"):
-        make_scene(8)
-    with pytest.raises(ValueError, match="n must be >= 1"):
-        make_scenes(0)
+# --- the property the page states ---------------------------------------------------------------
 
 
-def test_scene_is_seeded_and_labelled() -> None:
-    image, mask = make_scene(48, seed=3)
-    again_image, again_mask = make_scene(48, seed=3)
-    assert torch.equal(image, again_image) and torch.equal(mask, again_mask)
-    assert image.shape == (3, 48, 48) and image.dtype == torch.float32
-    assert image.min() >= 0 and image.max() <= 1
-    assert mask.dtype == torch.int64 and set(mask.unique().tolist()) <= {0, 1, 2}
-    assert not torch.equal(make_scene(48, seed=4)[1], mask)
-
-
-# --- DataLoader with workers ------------------------------------------------------------------
-
-
-def epoch(dataset: Dataset, seed: int, num_workers: int = 2) -> torch.Tensor:
-    loader = DataLoader(dataset, batch_size=4, num_workers=num_workers, generator=torch.Generator().manual_seed(seed))
-    return torch.cat([images for images, _ in loader])
-
-
-@pytest.fixture(scope="module")
-def copies() -> SegmentationDataset:
-    """Eight copies of one scene, augmented: any two equal outputs are repeated random draws."""
-    images, masks = make_scenes(1, size=32)
-    chain = v2.Compose([v2.RandomAffine(30, translate=(0.1, 0.1)), v2.ColorJitter(0.4, 0.4)])
-    return SegmentationDataset(images.repeat(8, 1, 1, 1), masks.repeat(8, 1, 1), JointTransform(chain))
-
-
-def test_loader_with_two_workers_is_seeded_and_workers_differ(copies: SegmentationDataset) -> None:
-    first, again, other = epoch(copies, seed=0), epoch(copies, seed=0), epoch(copies, seed=1)
-    assert torch.equal(first, again)  # the generator fixes every worker's draws
-    assert not torch.equal(first, other)
-    assert torch.unique(first.flatten(1), dim=0).shape[0] == 8  # no two samples share a draw
-
-
-def test_loader_batches_aligned_pairs_with_workers() -> None:
-    """With two workers, every batch still holds masks that match their images."""
-    labels = coordinate_labels(32)
-    images = labels[None, None].float().repeat(8, 1, 1, 1)  # image channel = the label map
+def test_the_label_map_property_holds_for_a_joint_call_and_fails_for_each_pitfall() -> None:
     chain = v2.Compose([v2.RandomAffine(40, translate=(0.2, 0.2), interpolation=NEAREST), v2.RandomHorizontalFlip()])
-    dataset = SegmentationDataset(images, labels[None].repeat(8, 1, 1), JointTransform(chain))
-    loader = DataLoader(dataset, batch_size=4, num_workers=2, generator=torch.Generator().manual_seed(0))
-    for batch_images, batch_masks in loader:
-        assert torch.equal(batch_images[:, 0].long(), batch_masks)
+    assert all(follows_label_map(JointTransform(chain), seed=seed) for seed in range(10))
+    assert not all(follows_label_map(chain, seed=seed) for seed in range(10))  # plain tensors
+    for broken in (SeparateDraws(SIZE, NEAREST), BilinearMask(SIZE, NEAREST)):
+        assert not all(follows_label_map(broken, seed=seed) for seed in range(10)), type(broken).__name__
 
 
-class StoredGenerator(Dataset):
-    """The pitfall the page warns about: a generator kept on the dataset is copied into each worker."""
-
-    def __init__(self) -> None:
-        self.gen = torch.Generator().manual_seed(0)
-
-    def __len__(self) -> int:
-        return 8
-
-    def __getitem__(self, index: int) -> tuple[torch.Tensor, torch.Tensor]:
-        return torch.rand(4, generator=self.gen), torch.zeros(())
+# --- the table's Benefit column -----------------------------------------------------------------
 
 
-def test_a_stored_generator_repeats_across_workers() -> None:
-    draws = epoch(StoredGenerator(), seed=0)
-    # Worker 0 loads samples 0-3, worker 1 samples 4-7, from identical copies of the generator.
-    assert torch.equal(draws[:4], draws[4:])
-    single = epoch(StoredGenerator(), seed=0, num_workers=0)  # one process: one generator, no repeats
-    assert not torch.equal(single[:4], single[4:])
+@cache
+def table_rows() -> list[dict[str, str]]:
+    """The generated table's rows, by column (built once: it runs every transform)."""
+    lines = tables.augmentation_table().splitlines()
+    header = [cell.strip() for cell in lines[0].strip("|").split(" | ")]
+    return [dict(zip(header, (c.strip() for c in line.strip("|").split(" | ")), strict=True)) for line in lines[2:]]
 
 
-# --- the ablation -----------------------------------------------------------------------------
+def test_benefit_says_equivariance_where_the_mask_moves_and_invariance_where_it_stays() -> None:
+    """Issue 16: for segmentation, geometric rows teach equivariance, photometric ones invariance.
+
+    The word follows the mask column, which `mask_handling` checks against torchvision."""
+    rows = table_rows()
+    assert len(rows) == len(CATALOG)
+    for row in rows:
+        moves = row["Applied to the mask?"].startswith("Yes")
+        assert row["Benefit"].startswith("Equivariance to " if moves else "Invariance to "), row
+        assert "invariance" not in row["Benefit"].lower() or not moves, row
+    kinds = {row["Kind"] for row in rows}
+    assert kinds == {"geometric", "photometric"}
 
 
-def test_shifted_test_set_moves_and_relights_consistently() -> None:
-    images, masks = make_scenes(4, size=32, seed=2)
-    moved_images, moved_masks = ablation.shift_test_set(images, masks, seed=3, relight=False)
-    relit_images, relit_masks = ablation.shift_test_set(images, masks, seed=3, move=False)
-    both_images, both_masks = ablation.shift_test_set(images, masks, seed=3)
-    assert torch.equal(relit_masks, masks) and not torch.equal(relit_images, images)
-    assert torch.equal(both_masks, moved_masks) and not torch.equal(moved_masks, masks)
-    assert both_images.shape == images.shape and both_masks.dtype == torch.int64
-    assert set(both_masks.unique().tolist()) <= {0, 1, 2}
-    assert (moved_images.sum(dim=1) > 0).all()  # extended by reflection: no black fill anywhere
+def test_table_says_where_a_row_overrides_a_nearest_default() -> None:
+    rows = {row["Transform"].split("<br>")[0]: row for row in table_rows()}
+    for name in ("Rotation", "Affine"):  # the rows set BILINEAR; torchvision's default is NEAREST
+        assert "(image: bilinear; [default: nearest](interpolation.md))" in rows[name]["Applied to the mask?"]
+    for name in ("Random resized crop", "Elastic"):  # BILINEAR is their default: nothing to say
+        assert rows[name]["Applied to the mask?"] == "Yes, same draw; nearest (image: bilinear)"
 
 
-def test_ablation_runs_end_to_end_and_is_seeded() -> None:
-    tiny = ablation.Settings(
-        size=16, n_train=4, n_test=4, epochs=1, batch_size=4, base_channels=4, seeds=(0,), num_workers=0
-    )
-    threads = torch.get_num_threads()
-    first, second = ablation.run(tiny), ablation.run(tiny)
-    assert torch.get_num_threads() == threads
+# --- torchvision's default interpolations ------------------------------------------------------
 
-    def untimed(result: dict) -> list[dict]:
-        return [{k: v for k, v in run.items() if k != "train_seconds"} for run in result["runs"]]
-
-    assert untimed(first) == untimed(second)
-    assert [row["arm"] for row in first["summary"]] == ["no augmentation", "with augmentation"]
-    assert all(0 <= row[name]["mean"] <= 1 for row in first["summary"] for name in ablation.TEST_SETS)
+# What the interpolation page says, checked against the installed torchvision (not its docs).
+PAGE_DEFAULTS = {
+    v2.RandomRotation: NEAREST,
+    v2.RandomAffine: NEAREST,
+    v2.RandomPerspective: BILINEAR,
+    v2.RandomResizedCrop: BILINEAR,
+    v2.ElasticTransform: BILINEAR,
+}
 
 
-def test_saved_ablation_has_what_the_page_reports() -> None:
-    result = json.loads(ablation.RESULTS.read_text())
-    assert {"summary", "runs", "total_seconds", "settings", "environment"} <= result.keys()
-    assert {"torch", "torchvision", "load_average_start"} <= result["environment"].keys()
-    assert result["settings"] == {**ablation.asdict(ablation.Settings()), "seeds": list(ablation.Settings().seeds)}
-    assert len(result["runs"]) == 2 * len(result["settings"]["seeds"])
-    table = tables.ablation_table()
-    for row in result["summary"]:
-        assert f"| {row['arm']} | {row['clean']['mean']:.3f}" in table
-    assert f"{result['total_seconds']:.0f} s" in table
+def make_default(transform_class: type) -> v2.Transform:
+    arguments = {v2.RandomRotation: (30,), v2.RandomAffine: (30,), v2.RandomResizedCrop: (SIZE,)}
+    return transform_class(*arguments.get(transform_class, ()))
+
+
+@pytest.mark.parametrize("transform_class", RESAMPLING, ids=[c.__name__ for c in RESAMPLING])
+def test_default_interpolations_of_the_installed_torchvision(transform_class: type) -> None:
+    """Issue 16: RandomRotation and RandomAffine default to NEAREST for images, the others to BILINEAR.
+
+    Read three ways: the signature, the instance, and the output (the default draws the same
+    image as an explicit NEAREST or BILINEAR, and not the other one)."""
+    expected = PAGE_DEFAULTS[transform_class]
+    assert default_interpolation(transform_class) == expected
+    assert InterpolationMode(make_default(transform_class).interpolation) == expected  # a str in newer torchvision
+    image = rings(SIZE)
+    outputs = {}
+    for mode in (None, NEAREST, BILINEAR):
+        transform = make_default(transform_class)
+        if mode is not None:
+            transform.interpolation = mode
+        torch.manual_seed(0)
+        outputs[mode] = transform(tv_tensors.Image(image)) if transform_class is not v2.RandomPerspective else None
+        if transform_class is v2.RandomPerspective:  # it fires with p=0.5: make it always fire
+            transform.p = 1.0
+            torch.manual_seed(0)
+            outputs[mode] = transform(tv_tensors.Image(image))
+    other = BILINEAR if expected == NEAREST else NEAREST
+    assert torch.equal(outputs[None], outputs[expected])
+    assert not torch.equal(outputs[None], outputs[other])
+
+
+def test_nearest_rotation_is_jagged_and_bilinear_is_closer_to_exact() -> None:
+    """The interpolation page's measurement: rings are unchanged by an exact rotation about their centre."""
+    pattern = rings(64)
+    assert torch.allclose(pattern, pattern.flip(-1)) and torch.allclose(pattern, pattern.transpose(-1, -2))
+    for mode in (NEAREST, BILINEAR):
+        assert rotation_error(pattern, 0.0, mode) == 0
+        assert rotation_error(pattern, 90.0, mode) == 0  # whole pixels move: the measure has no error of its own
+    nearest, bilinear = rotation_error(pattern, 30.0, NEAREST), rotation_error(pattern, 30.0, BILINEAR)
+    assert nearest > 3 * bilinear > 0  # the page's claim: more than 3 times closer
+    # NEAREST only copies input values (the staircase); BILINEAR makes values between them.
+    rotated = F.rotate(pattern, 30.0, interpolation=NEAREST)
+    assert bool(torch.isin(rotated, torch.cat([pattern.flatten(), torch.zeros(1)])).all())
+
+
+def test_a_mask_is_resampled_with_nearest_whatever_interpolation_says() -> None:
+    labels = (rings(32)[0] > 0.5).long()
+    for mode in (NEAREST, BILINEAR):
+        rotate = v2.RandomRotation((30, 30), interpolation=mode)
+        _, out_mask = rotate(tv_tensors.Image(rings(32)), tv_tensors.Mask(labels))
+        assert torch.equal(out_mask, F.rotate(labels[None], 30.0, interpolation=NEAREST)[0])
+
+
+@pytest.mark.parametrize(
+    ("call", "message"),
+    [
+        (lambda: rings(4), "size must be >= 8"),
+        (lambda: rings(32, period=2.0), "period must be > 2"),
+        (
+            lambda: rotation_error(torch.rand(3, 16, 24), 30.0, NEAREST),
+            r"image must have shape \(C, H, W\), H == W",
+        ),
+        (lambda: rotation_error(torch.rand(16, 16), 30.0, NEAREST), "image must have shape"),
+        (lambda: default_interpolation(v2.ColorJitter), "transform_class ColorJitter takes no interpolation"),
+    ],
+    ids=["rings-size", "rings-period", "error-not-square", "error-2d", "no-interpolation"],
+)
+def test_interpolation_helpers_refuse_bad_input(call, message: str) -> None:
+    with pytest.raises(ValueError, match=message):
+        call()
+
+
+def test_coordinate_labels_give_each_pixel_its_own_label() -> None:
+    labels = coordinate_labels(5)
+    assert labels.shape == (5, 5) and labels.dtype == torch.int64
+    assert labels.flatten().tolist() == list(range(1, 26))  # row by row; 0 is left for the fill

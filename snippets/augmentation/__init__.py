@@ -1,1 +1,2 @@
-"""The Augmentation page: joint image and mask transforms that stay aligned, a checked table, an ablation."""
+"""The Augmentation chapter: joint image and mask transforms that stay
+aligned, a checked table, the pitfalls, DataLoader workers, an ablation."""

@@ -1,22 +1,26 @@
-"""Does augmentation help? Train the site's U-Net with and without it, test on shifted scenes.
+"""Does augmentation help? Train the site's U-Net with and without it, and
+test it on shifted scenes.
 
-    python -m snippets.augmentation.ablation            # the full run: about 2 minutes on 2 free cores
-    python -m snippets.augmentation.ablation --quick    # a smoke test, not saved
+    python -m snippets.augmentation.ablation          # the full run, saved
+    python -m snippets.augmentation.ablation --quick  # a smoke test, not saved
 
-Both arms train the same `snippets.unet.model.UNet`, from the same initial weights, on the
-same small set of upright, evenly lit scenes, for the same number of steps. One arm sees each
-scene as it is; the other sees it through `train_augmentation()`. Both are tested (IoU of the
-foreground) on:
+Both arms train the same `snippets.unet.model.UNet`, from the same initial
+weights, on the same small set of upright, evenly lit scenes, for the same
+number of steps. One arm sees each scene as it is; the other sees it through
+`train_augmentation()`. The target is binary: the foreground, `mask > 0`.
+Both are tested (IoU of the foreground) on:
 
 - `clean`: new scenes drawn like the training ones;
-- `moved`: the same new scenes, each rotated by 15-45 degrees and shifted by 10-20 % of the
-  image (extended by reflection, so that no black corners appear);
-- `relit`: the same new scenes with brightness, contrast and saturation changed by 30-50 %;
+- `moved`: the same new scenes, each rotated by 15-45 degrees and shifted by
+  10-20 % of the image (extended by reflection: no black corners appear);
+- `relit`: the same new scenes with brightness, contrast and saturation
+  changed by 30-50 %;
 - `shifted`: moved and relit.
 
-The augmentations are chosen to cover that shift, which is the point: augmentation teaches
-the invariances you expect at test time, and only those. The run is seeded; the result goes
-to `results/ablation.json`, from which the page's table is generated.
+The augmentations are chosen to cover that shift, which is the point:
+augmentation teaches what you expect to vary at test time, and only that. The
+run is seeded; the result goes to `results/ablation.json`, from which the
+page's table is generated.
 """
 
 from __future__ import annotations
@@ -31,9 +35,9 @@ import torch
 from torch.utils.data import DataLoader, Dataset
 from torchvision import tv_tensors
 from torchvision.transforms import v2
-from torchvision.transforms.v2 import functional as F
 
 from snippets.augmentation.dataset import SegmentationDataset, make_scenes
+from snippets.augmentation.shift import shift_test_set
 from snippets.augmentation.transforms import JointTransform
 from snippets.experiment import environment, finish, save_results
 from snippets.unet.model import UNet
@@ -53,66 +57,43 @@ class Settings:
     depth: int = 3
     base_channels: int = 16
     seeds: tuple[int, ...] = (0, 1, 2)  # each arm is trained once per seed
-    threads: int = 1  # torch threads for training; one DataLoader worker augments on the other core
+    # Torch threads to train; one DataLoader worker augments on another core.
+    threads: int = 1
     num_workers: int = 1
 
 
-def train_augmentation() -> v2.Transform:
-    """The augmented arm's chain: one geometric draw, then one photometric draw, per sample."""
-    return v2.Compose(
-        [
-            v2.RandomHorizontalFlip(p=0.5),
-            v2.RandomAffine(
-                degrees=45, translate=(0.2, 0.2), scale=(0.9, 1.1), interpolation=v2.InterpolationMode.BILINEAR
-            ),
-            v2.ColorJitter(brightness=0.5, contrast=0.5, saturation=0.5),
-        ]
-    )
+def train_augmentation(mask_fill: int = 0) -> v2.Transform:
+    """The augmented arm's chain: one geometric and one photometric draw.
 
-
-def shift_test_set(
-    images: torch.Tensor, masks: torch.Tensor, seed: int, move: bool = True, relight: bool = True
-) -> tuple[torch.Tensor, torch.Tensor]:
-    """Rotate and translate (`move`) and re-light (`relight`) every scene by a seeded, clearly non-zero amount.
-
-    images (n, 3, H, W) float in [0, 1], masks (n, H, W) int64, H = W -> the same shapes and dtypes.
-    Moving uses no fill: the scene is extended by reflection (image and mask alike) and cropped back.
-    Each parameter's magnitude is uniform in a band away from zero, with a random sign. All
-    parameters are drawn whatever `move` and `relight` say, so the test sets made with one seed
-    share their moves and their lighting.
+    `mask_fill` labels the mask pixels that come from outside the image: 0 is
+    background; 255, with `ignore_index=255` in the loss, is "unknown".
     """
-    gen = torch.Generator().manual_seed(seed)
-    size = images.shape[-1]
-
-    def band(low: float, high: float) -> float:
-        magnitude = low + (high - low) * torch.rand((), generator=gen).item()
-        return magnitude if torch.rand((), generator=gen).item() < 0.5 else -magnitude
-
-    out_images, out_masks = images.clone(), masks.clone()
-    for i, (image, mask) in enumerate(zip(images, masks, strict=True)):
-        angle, dx, dy = band(15, 45), round(band(0.1, 0.2) * size), round(band(0.1, 0.2) * size)
-        brightness, contrast, saturation = 1 + band(0.3, 0.5), 1 + band(0.3, 0.5), 1 + band(0.3, 0.5)
-        if move:
-            # Extend the scene by reflection first, then move it and crop the middle back out: a moved
-            # camera sees more of the world, not black corners (which would test the fill, not the move).
-            big_image = F.pad(tv_tensors.Image(image), [size // 2] * 4, padding_mode="reflect")
-            big_mask = F.pad(tv_tensors.Mask(mask), [size // 2] * 4, padding_mode="reflect")
-            placement = {"angle": angle, "translate": [dx, dy], "scale": 1.0, "shear": [0.0, 0.0]}
-            # The same parameters for both; a Mask is resampled with nearest whatever `interpolation` says.
-            big_image = F.affine(big_image, **placement, interpolation=v2.InterpolationMode.BILINEAR)
-            big_mask = F.affine(big_mask, **placement)
-            out_images[i], out_masks[i] = F.center_crop(big_image, [size]), F.center_crop(big_mask, [size])
-        if relight:
-            lit = F.adjust_contrast(F.adjust_brightness(out_images[i], brightness), contrast)
-            out_images[i] = F.adjust_saturation(lit, saturation)
-    return out_images, out_masks
+    if not 0 <= mask_fill <= 255:
+        raise ValueError(
+            f"mask_fill must be a label in [0, 255], got {mask_fill}"
+        )
+    fill = 0 if mask_fill == 0 else {tv_tensors.Mask: mask_fill, "others": 0}
+    flip = v2.RandomHorizontalFlip(p=0.5)
+    affine = v2.RandomAffine(
+        degrees=45,
+        translate=(0.2, 0.2),
+        scale=(0.9, 1.1),
+        interpolation=v2.InterpolationMode.BILINEAR,
+        fill=fill,
+    )
+    jitter = v2.ColorJitter(brightness=0.5, contrast=0.5, saturation=0.5)
+    return v2.Compose([flip, affine, jitter])
 
 
 TEST_SETS = ("clean", "moved", "relit", "shifted")  # shifted = moved and relit
 
 
 class Foreground(Dataset):
-    """The binary target the U-Net's loss takes: (image, mask (H, W)) -> (image, (mask > 0) as (1, H, W) float)."""
+    """Pairs (image, labels (H, W)) as (image, foreground (1, H, W) float).
+
+    Every object class becomes 1: the ablation trains a one-channel U-Net
+    (binary cross-entropy plus Dice), so discs and squares are one class.
+    """
 
     def __init__(self, pairs: Dataset) -> None:
         self.pairs = pairs
@@ -126,34 +107,61 @@ class Foreground(Dataset):
 
 
 @torch.no_grad()
-def foreground_iou(model: torch.nn.Module, images: torch.Tensor, labels: torch.Tensor) -> float:
-    """IoU of the foreground (every label > 0), pooled over the whole test set."""
-    return evaluate(model, (images, (labels > 0).float()[:, None]), torch.device("cpu"))
+def foreground_iou(
+    model: torch.nn.Module, images: torch.Tensor, labels: torch.Tensor
+) -> float:
+    """IoU of the foreground (every label > 0), pooled over the test set."""
+    foreground = (labels > 0).float()[:, None]
+    return evaluate(model, (images, foreground), torch.device("cpu"))
 
 
-def run_arm(augment: bool, seed: int, data: dict[str, tuple[torch.Tensor, torch.Tensor]], s: Settings) -> dict:
-    """Train one U-Net (seeded) with or without augmentation; its IoU on each test set and its time."""
+def run_arm(
+    augment: bool,
+    seed: int,
+    data: dict[str, tuple[torch.Tensor, torch.Tensor]],
+    s: Settings,
+) -> dict:
+    """Train one U-Net (seeded) with or without augmentation; its IoU on each
+    test set, and its time."""
     images, masks = data["train"]
-    pairs = SegmentationDataset(images, masks, JointTransform(train_augmentation()) if augment else None)
+    transform = JointTransform(train_augmentation()) if augment else None
+    pairs = SegmentationDataset(images, masks, transform)
     loader = DataLoader(
         Foreground(pairs),
         batch_size=s.batch_size,
         shuffle=True,
         num_workers=s.num_workers,
         persistent_workers=s.num_workers > 0,
-        generator=torch.Generator().manual_seed(seed),  # the shuffle and the workers' augmentation draws
+        # The shuffle and the workers' augmentation draws.
+        generator=torch.Generator().manual_seed(seed),
     )
-    torch.manual_seed(seed)  # the initial weights: the same for both arms of a seed
-    model = UNet(in_channels=3, out_channels=1, depth=s.depth, base_channels=s.base_channels)
+    # The initial weights: the same for both arms of a seed.
+    torch.manual_seed(seed)
+    model = UNet(
+        in_channels=3,
+        out_channels=1,
+        depth=s.depth,
+        base_channels=s.base_channels,
+    )
     start = time.perf_counter()
-    history = fit(model, loader, epochs=s.epochs, lr=s.lr, device=torch.device("cpu"), progress=False)
+    history = fit(
+        model,
+        loader,
+        epochs=s.epochs,
+        lr=s.lr,
+        device=torch.device("cpu"),
+        progress=False,
+    )
     seconds = time.perf_counter() - start
     return {
         "augment": augment,
         "seed": seed,
         "train_seconds": round(seconds, 1),
         "final_train_loss": round(history["loss"][-1], 4),
-        **{f"iou_{name}": round(foreground_iou(model, *data[name]), 4) for name in TEST_SETS},
+        **{
+            f"iou_{name}": round(foreground_iou(model, *data[name]), 4)
+            for name in TEST_SETS
+        },
     }
 
 
@@ -162,16 +170,24 @@ def summarize(runs: list[dict]) -> list[dict]:
     rows = []
     for augment in (False, True):
         arm = [r for r in runs if r["augment"] == augment]
-        row: dict = {"arm": "with augmentation" if augment else "no augmentation", "runs": len(arm)}
+        row: dict = {
+            "arm": "with augmentation" if augment else "no augmentation",
+            "runs": len(arm),
+        }
         for name in TEST_SETS:
             values = [r[f"iou_{name}"] for r in arm]
-            row[name] = {"mean": round(sum(values) / len(values), 4), "min": min(values), "max": max(values)}
+            row[name] = {
+                "mean": round(sum(values) / len(values), 4),
+                "min": min(values),
+                "max": max(values),
+            }
         rows.append(row)
     return rows
 
 
 def run(s: Settings) -> dict:
-    """Train every arm for every seed; the results, the settings, the time and the versions."""
+    """Train every arm for every seed; the results, the settings, the time
+    and the versions."""
     threads = torch.get_num_threads()
     torch.set_num_threads(s.threads)
     try:
@@ -181,7 +197,8 @@ def run(s: Settings) -> dict:
 
 
 def _run(s: Settings) -> dict:
-    env = environment(torch.device("cpu"))  # the machine may be shared: it records how busy it was
+    # The machine may be shared: the record says how busy it was.
+    env = environment(torch.device("cpu"))
     start, cpu_start = time.perf_counter(), time.process_time()
     train = make_scenes(s.n_train, size=s.size, seed=1)
     clean = make_scenes(s.n_test, size=s.size, seed=2)
@@ -192,13 +209,18 @@ def _run(s: Settings) -> dict:
         "relit": shift_test_set(*clean, seed=3, move=False),
         "shifted": shift_test_set(*clean, seed=3),
     }
-    runs = [run_arm(augment, seed, data, s) for seed in s.seeds for augment in (False, True)]
+    runs = [
+        run_arm(augment, seed, data, s)
+        for seed in s.seeds
+        for augment in (False, True)
+    ]
     return {
         "summary": summarize(runs),
         "runs": runs,
         "total_seconds": round(time.perf_counter() - start, 1),
-        # CPU time of the training process alone (the DataLoader worker augments in parallel):
-        # about what the run takes on free cores, whatever else the machine was doing.
+        # CPU time of the training process alone (the DataLoader worker
+        # augments in parallel): about what the run takes on free cores,
+        # whatever else the machine was doing.
         "main_process_cpu_seconds": round(time.process_time() - cpu_start, 1),
         "settings": asdict(s),
         "train_augmentation": repr(train_augmentation()),
@@ -207,23 +229,43 @@ def _run(s: Settings) -> dict:
 
 
 def format_table(result: dict) -> str:
-    """The summary as plain text: mean IoU (min-max over seeds) per arm and test set."""
+    """The summary as plain text: mean IoU (min-max over seeds) per arm and
+    test set."""
     lines = [f"{'arm':<18}" + "".join(f"{name:>20}" for name in TEST_SETS)]
     for row in result["summary"]:
-        cells = [f"{row[k]['mean']:.3f} ({row[k]['min']:.2f}-{row[k]['max']:.2f})" for k in TEST_SETS]
-        lines.append(f"{row['arm']:<18}" + "".join(f"{cell:>20}" for cell in cells))
+        cells = [
+            f"{row[k]['mean']:.3f} ({row[k]['min']:.2f}-{row[k]['max']:.2f})"
+            for k in TEST_SETS
+        ]
+        lines.append(
+            f"{row['arm']:<18}" + "".join(f"{cell:>20}" for cell in cells)
+        )
     return "\n".join(lines)
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--quick", action="store_true", help="2 epochs, 1 seed, nothing saved (a smoke test)")
-    parser.add_argument("--out", type=Path, default=RESULTS, help=f"where to save the JSON (default {RESULTS.name})")
+    parser.add_argument(
+        "--quick",
+        action="store_true",
+        help="2 epochs, 1 seed, nothing saved (a smoke test)",
+    )
+    parser.add_argument(
+        "--out",
+        type=Path,
+        default=RESULTS,
+        help=f"where to save the JSON (default {RESULTS.name})",
+    )
     args = parser.parse_args(argv)
-    settings = replace(Settings(), epochs=2, seeds=(0,), n_test=16) if args.quick else Settings()
+    settings = (
+        replace(Settings(), epochs=2, seeds=(0,), n_test=16)
+        if args.quick
+        else Settings()
+    )
     result = run(settings)
     print(format_table(result))
-    print(f"mean (min-max) over seeds {list(settings.seeds)}; run time {result['total_seconds']:.1f} s")
+    seeds, seconds = list(settings.seeds), result["total_seconds"]
+    print(f"mean (min-max) over seeds {seeds}; run time {seconds:.1f} s")
     if not args.quick:
         save_results(result, args.out)
         print(f"saved {args.out}")

@@ -1,0 +1,1 @@
+"""The Augmentation chapter's pages: one examples module each, in page order."""
