@@ -4,7 +4,7 @@ Every page:
 - math is rendered at build time to MathML (tools/mathml.py), which browsers draw natively;
 - the search index stays small: code blocks and notebook pages are left out of it;
 - code blocks carry less: printed output gets no copy button (nobody pastes output), and
-  Pygments' whitespace spans are dropped (they have no colour, only DOM weight);
+  the tokens drawn in the plain code colour (names, punctuation, whitespace) are plain text;
 - an empty header cell becomes a plain cell, so no table has a header with no text;
 - the search overlay, a `role="dialog"`, gets the name screen readers announce;
 - a chapter index's `old_anchors` map (tools/anchors.py) goes into the page for
@@ -107,7 +107,9 @@ _CODE_BLOCK = re.compile(r'<div class="((?:[\w-]+ )*highlight)">')
 _OUTPUT_BLOCK = re.compile(
     r'<div class="((?:[\w-]+ )*highlight)"( data-search-exclude)?>(?=<span class="filename">Output</span>)'
 )
-_WHITESPACE_SPAN = re.compile(r'<span class="w">(\s*)</span>')
+# Tokens drawn in the code's own text colour (names, punctuation, whitespace) need no element:
+# on a long page they are half of all its elements.
+_PLAIN_TOKEN = re.compile(r'<span class="[npw]">([^<]*)</span>')
 _EMPTY_HEADER = re.compile(r"<th(\s[^>]*)?>\s*</th>")
 _UNNAMED_SEARCH_DIALOG = '<div class="md-search" data-md-component="search" role="dialog">'
 
@@ -140,10 +142,10 @@ def on_page_markdown(markdown: str, page, config, files) -> str:
 
 
 def tidy_code_blocks(html: str) -> str:
-    """Output blocks without a copy button; code blocks out of the search index; no whitespace spans."""
+    """Output blocks without a copy button; code blocks out of the search index; plain tokens as text."""
     html = _OUTPUT_BLOCK.sub(r'<div class="\1 no-copy"\2>', html)
     html = _CODE_BLOCK.sub(r'<div class="\1" data-search-exclude>', html)
-    return _WHITESPACE_SPAN.sub(r"\1", html)
+    return _PLAIN_TOKEN.sub(r"\1", html)
 
 
 def on_page_content(html: str, page, config, files) -> str:
