@@ -74,7 +74,7 @@ def rows() -> list[Row]:
     return [
         Row(
             "Output size $H_\\text{out}$",
-            r"$\left\lfloor \frac{H + 2p - d(k-1) - 1}{s} \right\rfloor + 1$",
+            r"$\left\lfloor \dfrac{H + 2p - d(k-1) - 1}{s} \right\rfloor + 1$",
             (lambda: conv_output_size(32, 3, stride=2, padding=1), lambda: conv(x).shape[-1]),
             r"$(H - 1)s - 2p + d(k-1) + \text{output\_padding} + 1$",
             (lambda: conv_transpose_output_size(16, 3, stride=2, padding=1, output_padding=1), lambda: up(y).shape[-1]),
@@ -95,12 +95,12 @@ def rows() -> list[Row]:
         ),
         Row(
             "Parameters (with bias)",
-            r"$C_\text{out} \cdot \frac{C_\text{in}}{g} k_H k_W + C_\text{out}$",
+            r"$C_\text{out} \cdot C_\text{in} / g \cdot k_H k_W + C_\text{out}$",
             (
                 lambda: parameter_count(conv2d_weight_shape(16, 32, 3, groups=2), 32),
                 lambda: sum(p.numel() for p in conv.parameters()),
             ),
-            r"$C_\text{in} \cdot \frac{C_\text{out}}{g} k_H k_W + C_\text{out}$",
+            r"$C_\text{in} \cdot C_\text{out} / g \cdot k_H k_W + C_\text{out}$",
             (
                 lambda: parameter_count(conv_transpose2d_weight_shape(32, 16, 3, groups=2), 16),
                 lambda: sum(p.numel() for p in up.parameters()),
@@ -108,9 +108,9 @@ def rows() -> list[Row]:
         ),
         Row(
             "Multiply–accumulates",
-            r"$N C_\text{out} H_\text{out} W_\text{out} \cdot \frac{C_\text{in}}{g} k_H k_W$",
+            r"$N C_\text{out} H_\text{out} W_\text{out} \cdot C_\text{in} / g \cdot k_H k_W$",
             (lambda: conv2d_macs(1, 16, 32, 16 * 16, 3, groups=2), lambda: torch_macs(conv, x)),
-            r"$N C_\text{in} H W \cdot \frac{C_\text{out}}{g} k_H k_W$",
+            r"$N C_\text{in} H W \cdot C_\text{out} / g \cdot k_H k_W$",
             (lambda: conv_transpose2d_macs(1, 32, 16, 16 * 16, 3, groups=2), lambda: torch_macs(up, y)),
         ),
     ]
