@@ -3,9 +3,9 @@
 - `transfer`: the gzip-compressed bytes of what the page loads (its HTML, stylesheets and
   scripts, the modules those scripts import, the search worker and its index), figures left out;
 - `elements`: its element count, as the HTML stands (the theme adds a few per code block);
-- `python_blocks`: its Python code blocks, each with its line count and whether a collapsed
-  `<details>` holds it;
-- `blocking_scripts`: classic scripts with `src` and neither `async` nor `defer` that stand
+- `blocks`: its Python code blocks, each with its line count and whether a collapsed
+  `<details>` holds it (`block_budget_problems` checks them against the block budget);
+- `blocking`: classic scripts with `src` and neither `async` nor `defer` that stand
   before the end of the page's `<main>`, where they hold up the first paint.
 """
 
@@ -135,3 +135,20 @@ def loaded_files(page: Path) -> set[Path]:
 def transfer(page: Path) -> int:
     """Bytes over the wire with gzip: the HTML and everything `loaded_files` names."""
     return gzip_size(page) + sum(gzip_size(f) for f in loaded_files(page))
+
+
+# The block budget of a guide page's main flow (README, "Adding a page"; issue 12.1).
+MAX_BLOCKS = 12
+MAX_BLOCK_LINES = 25
+
+
+def block_budget_problems(html: str) -> list[str]:
+    """What breaks the block budget: Python blocks in the main flow (collapsed `<details>` do not count)."""
+    main = [b for b in parse(html).blocks if not b.collapsed]
+    problems = [f"{len(main)} Python blocks in the main flow (at most {MAX_BLOCKS})"] if len(main) > MAX_BLOCKS else []
+    problems += [
+        f"Python block {i} has {b.lines} lines (at most {MAX_BLOCK_LINES})"
+        for i, b in enumerate(main, 1)
+        if b.lines > MAX_BLOCK_LINES
+    ]
+    return problems
