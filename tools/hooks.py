@@ -176,8 +176,17 @@ def on_page_context(context, page, config, nav):
     return context
 
 
-def on_post_page(output: str, page, config) -> str:
+def name_search_dialog(output: str) -> str:
     return output.replace(_UNNAMED_SEARCH_DIALOG, _UNNAMED_SEARCH_DIALOG[:-1] + ' aria-label="Search">')
+
+
+def on_post_page(output: str, page, config) -> str:
+    return name_search_dialog(output)
+
+
+def on_post_template(output: str, template_name: str, config) -> str:
+    """Static templates (the 404 page) carry the same search dialog."""
+    return name_search_dialog(output)
 
 
 def on_post_build(config) -> None:

@@ -37,6 +37,18 @@ FLAGS = [
 ]
 
 
+def require(path: str | None, what: str, install: str) -> str:
+    """The tool's path; skip without it, except in CI (the CI variable set), where it must be there."""
+    if path is None:
+        import pytest
+
+        message = f"{what} is not installed here ({install})"
+        if os.environ.get("CI"):
+            pytest.fail(f"{message}, and CI must run this test")
+        pytest.skip(message)
+    return path
+
+
 def chromium_executable() -> str | None:
     """Debian's /usr/bin/chromium, or another one on PATH ($CHROMIUM overrides)."""
     for name in (os.environ.get("CHROMIUM"), "chromium", "chromium-browser", "google-chrome"):
@@ -170,6 +182,14 @@ class Chromium:
 
     def click(self, selector: str) -> None:
         self.evaluate(f"document.querySelector({json.dumps(selector)}).click()")
+
+    def emulate_color_scheme(self, scheme: str) -> None:
+        """What `prefers-color-scheme` answers ("light" or "dark") from now on."""
+        self.page("Emulation.setEmulatedMedia", features=[{"name": "prefers-color-scheme", "value": scheme}])
+
+    def settle(self) -> None:
+        """Wait for two frames and the tasks after them: resize observers and the like have run."""
+        self.evaluate("new Promise(r => requestAnimationFrame(() => requestAnimationFrame(() => setTimeout(r, 20))))")
 
     def close(self) -> None:
         with contextlib.suppress(Exception):
