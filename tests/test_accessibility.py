@@ -66,7 +66,8 @@ def test_axe_finds_what_it_must(chromium: browser.Chromium, axe_source: str, tmp
     (tmp_path / "index.html").write_text(
         '<!doctype html><html lang="en"><head><title>t</title></head><body><main><h1>t</h1>'
         '<img src="x.png"><pre style="width:200px"><code style="display:block;overflow:auto">'
-        + "wide " * 60
+        + "wide "
+        * 60
         + "</code></pre>"
         "</main></body></html>"
     )
