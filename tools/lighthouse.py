@@ -5,8 +5,8 @@ largest contentful paint and bytes transferred per page, and the audits that fai
 load average is printed too: Lighthouse simulates a slow phone from measured main-thread
 time, so on a busy machine every score reads low. Compare variants in the same conditions.
 
-Needs Chromium (`CHROME_PATH`, default /usr/bin/chromium or the one on PATH) and Lighthouse
-from npm, pinned in package.json (`npm ci`).
+Needs Chromium (`CHROME_PATH`, or `chromium` / `google-chrome` on PATH) and Lighthouse from npm,
+pinned in package.json (`npm ci`).
 
 Usage:
     mkdocs build && python -m tools.lighthouse                   # every page of site/
@@ -143,7 +143,9 @@ def main(argv: list[str] | None = None) -> int:
     lighthouse = str(LIGHTHOUSE) if LIGHTHOUSE.exists() else shutil.which("lighthouse")
     if not lighthouse:
         parser.error("Lighthouse is not installed: run `npm ci`")
-    chrome = os.environ.get("CHROME_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
+    chrome = os.environ.get("CHROME_PATH") or shutil.which("chromium") or shutil.which("google-chrome")
+    if not chrome:
+        parser.error("no Chromium: install it (apt-get install chromium) or set CHROME_PATH")
 
     pages = args.pages or pages_of(args.site)
     load = ", ".join(f"{x:.2f}" for x in os.getloadavg())
