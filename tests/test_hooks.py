@@ -173,7 +173,8 @@ def test_code_blocks_lose_what_no_reader_sees() -> None:
     out = hooks.tidy_code_blocks(html)
     assert '<code>x <span class="o">=</span>(<span class="mi">1</span>)</code>' in out
     assert '<div class="language-python highlight" data-search-exclude>' in out
-    assert '<div class="language-text highlight no-copy">' in out
+    output = '<div class="language-text highlight output" data-search-exclude><span class="filename">Output</span>'
+    assert output + "<pre><samp>1</samp></pre></div>" in out
 
 
 def test_slimming_drops_jupyter_css_mathjax_mermaid_and_copy_widgets() -> None:

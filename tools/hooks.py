@@ -3,8 +3,8 @@
 Every page:
 - math is rendered at build time to MathML (tools/mathml.py), which browsers draw natively;
 - the search index stays small: code blocks and notebook pages are left out of it;
-- code blocks carry less: printed output gets no copy button (nobody pastes output), and
-  the tokens drawn in the plain code colour (names, punctuation, whitespace) are plain text;
+- code blocks carry less: printed output is a `<samp>`, which the theme's code-block script
+  skips, and the tokens drawn in the plain code colour (names, punctuation, whitespace) are text;
 - an empty header cell becomes a plain cell, so no table has a header with no text;
 - the search overlay, a `role="dialog"`, gets the name screen readers announce;
 - a chapter index's `old_anchors` map (tools/anchors.py) goes into the page for
@@ -104,8 +104,11 @@ def notebook_links(page, files) -> dict[str, str] | None:
 # ---------------------------------------------------------------------------- every page
 
 _CODE_BLOCK = re.compile(r'<div class="((?:[\w-]+ )*highlight)">')
+# Printed output: `tools.sync` writes it as a ~~~text fence titled "Output".
 _OUTPUT_BLOCK = re.compile(
-    r'<div class="((?:[\w-]+ )*highlight)"( data-search-exclude)?>(?=<span class="filename">Output</span>)'
+    r'<div class="((?:[\w-]+ )*highlight)">(<span class="filename">Output</span><pre>(?:<span></span>)?)'
+    r"<code>(.*?)</code></pre>",
+    re.S,
 )
 # Tokens drawn in the code's own text colour (names, punctuation, whitespace) need no element:
 # on a long page they are half of all its elements.
@@ -142,8 +145,13 @@ def on_page_markdown(markdown: str, page, config, files) -> str:
 
 
 def tidy_code_blocks(html: str) -> str:
-    """Output blocks without a copy button; code blocks out of the search index; plain tokens as text."""
-    html = _OUTPUT_BLOCK.sub(r'<div class="\1 no-copy"\2>', html)
+    """Code blocks out of the search index, their plain tokens as text; printed output as `<samp>`.
+
+    `<samp>` is HTML's element for a program's output. The theme mounts a script component
+    (copy button, resize observer) on every `pre > code`; output needs none of it, and on a
+    page with a dozen blocks that is half of the theme's work at load.
+    """
+    html = _OUTPUT_BLOCK.sub(r'<div class="\1 output" data-search-exclude>\2<samp>\3</samp></pre>', html)
     html = _CODE_BLOCK.sub(r'<div class="\1" data-search-exclude>', html)
     return _PLAIN_TOKEN.sub(r"\1", html)
 

@@ -16,11 +16,17 @@
     }
   }
 
-  // Keyboard access to what scrolls sideways (WCAG 2.1.1): a code block, a wide formula or
-  // table that overflows gets tabindex=0, so it can be focused and scrolled with the arrow
+  // Keyboard access to what scrolls sideways (WCAG 2.1.1): a code or output block, a wide
+  // formula or table that overflows gets tabindex=0, so it can be focused and scrolled with the arrow
   // keys. The theme does this for code only on devices with hover, and removes it elsewhere;
   // this observer is created after the theme's, so its callback runs last and wins.
-  var SCROLLERS = ".md-typeset pre > code, .md-typeset .math-display, .md-typeset__scrollwrap, .jupyter-wrapper pre";
+  var SCROLLERS = [
+    ".md-typeset pre > code",
+    ".md-typeset pre > samp",
+    ".md-typeset .math-display",
+    ".md-typeset__scrollwrap",
+    ".jupyter-wrapper .notebook-code pre",
+  ].join(", ");
   var resized = new ResizeObserver(function (entries) {
     entries.forEach(function (entry) {
       var el = entry.target;
