@@ -355,3 +355,23 @@ def test_home_page_has_reading_times_and_the_cheat_sheet(built_site: Path) -> No
     assert html.count("<math") >= 10  # the cheat sheet's formulas
     assert "589,824" in html and "(32, 8, 3, 3)" in html
     assert mathml.ARITHMATEX.search(html) is None
+
+
+def test_the_page_audit_counts_what_a_page_loads_and_blocks(tmp_path: Path) -> None:
+    """The budget checks can fail: loaded files are found through imports, blocking scripts by place."""
+    (tmp_path / "js").mkdir()
+    (tmp_path / "js" / "app.js").write_text('import { f } from "./lib.js";\nf();\n')
+    (tmp_path / "js" / "lib.js").write_text("export function f() {}\n" * 50)
+    (tmp_path / "style.css").write_text("p { color: red }\n")
+    page = tmp_path / "index.html"
+    page.write_text(
+        '<html><head><link rel="stylesheet" href="style.css"><script src="js/block.js"></script>'
+        '<script src="js/late.js" defer></script></head><body><main><p>x</p>'
+        '<script type="module" src="js/app.js"></script></main><script src="js/end.js"></script></body></html>'
+    )
+    assert pages.loaded_files(page) == {tmp_path / "style.css", tmp_path / "js" / "app.js", tmp_path / "js" / "lib.js"}
+    expected = sum(pages.gzip_size(p) for p in [page, tmp_path / "style.css", *(tmp_path / "js").glob("*.js")])
+    assert pages.transfer(page) == expected
+    parsed = pages.parse(page.read_text())
+    assert parsed.blocking == ["js/block.js"]
+    assert parsed.elements == 10
