@@ -44,11 +44,17 @@
     });
   }
 
+  // Measuring every block costs layout time at load; it waits until the page is idle (the
+  // observer still runs after the theme's, which measured at load).
+  var whenIdle = window.requestIdleCallback || function (f) { return setTimeout(f, 200); };
+
   function onPage() {
     followOldAnchor();
-    resized.disconnect();
-    document.querySelectorAll(SCROLLERS).forEach(function (el) { resized.observe(el); });
     unlandmarkCodeButtons();
+    resized.disconnect();
+    whenIdle(function () {
+      document.querySelectorAll(SCROLLERS).forEach(function (el) { resized.observe(el); });
+    });
   }
 
   window.addEventListener("hashchange", followOldAnchor);

@@ -189,8 +189,12 @@ class Chromium:
         self.page("Emulation.setEmulatedMedia", features=[{"name": "prefers-color-scheme", "value": scheme}])
 
     def settle(self) -> None:
-        """Wait for two frames and the tasks after them: resize observers and the like have run."""
-        self.evaluate("new Promise(r => requestAnimationFrame(() => requestAnimationFrame(() => setTimeout(r, 20))))")
+        """Wait until the page is idle, then two frames and the tasks after them: work the page put off
+        until idle, and the resize observers it started, have run."""
+        self.evaluate(
+            "new Promise(r => requestIdleCallback(() => "
+            "requestAnimationFrame(() => requestAnimationFrame(() => setTimeout(r, 20)))))"
+        )
 
     def close(self) -> None:
         with contextlib.suppress(Exception):
