@@ -1,66 +1,203 @@
-"""MkDocs hooks (`hooks:` in mkdocs.yml): accessible, light, offline built pages.
+"""MkDocs hooks (`hooks:` in mkdocs.yml): fast, accessible, offline pages.
 
-Every page: Material's search overlay is a `role="dialog"` without a name, which screen
-readers announce as an unnamed dialog (Lighthouse's aria-dialog-name); it gets a label.
+Every page:
+- math is rendered at build time to MathML (tools/mathml.py), which browsers draw natively;
+- the search index stays small: code blocks and notebook pages are left out of it;
+- code blocks carry less: printed output is a `<samp>`, which the theme's code-block script
+  skips, and the tokens drawn in the plain code colour (names, punctuation, whitespace) are text;
+- an empty header cell becomes a plain cell, so no table has a header with no text;
+- the search overlay, a `role="dialog"`, gets the name screen readers announce;
+- a chapter index's `old_anchors` map (tools/anchors.py) goes into the page for
+  javascripts/site.js, and every target is checked after the build;
+- `<!-- reading-time: chapter -->` on a page becomes the chapter's reading time (tools/reading.py);
+- a page with a notebook (`docs/notebooks/<page id>.ipynb`) gets links to view and download
+  it, drawn by the theme override (overrides/main.html).
 
-Notebook pages (mkdocs-jupyter):
-mkdocs-jupyter's template inlines about 590 KB of JupyterLab CSS into every notebook
-page, a MathJax stub, and a `<script type="module">` that imports mermaid from a CDN.
-Our notebooks have no outputs to style and no mermaid cells, so this hook drops all of
-that: the page becomes light (a few KB), loads nothing from another host, and its code
-cells take Material's own code style (`.highlight`) in light and dark mode. Math in the
-Markdown cells is rendered by the site's self-hosted KaTeX (javascripts/katex-init.js).
-Each notebook page gets a button that downloads its .ipynb.
+Notebook pages (mkdocs-jupyter): its template inlines about 590 KB of JupyterLab CSS into
+every notebook page, a MathJax stub, and a `<script type="module">` that imports mermaid
+from a CDN. Our notebooks have no outputs to style and no mermaid cells, so all of that is
+dropped: the page becomes light, loads nothing from another host, and its code cells take
+Material's code style in light and dark mode.
 """
 
 from __future__ import annotations
 
+import posixpath
 import re
+import sys
+from pathlib import Path
+
+from mkdocs.exceptions import PluginError
+from mkdocs.utils import get_relative_url
+
+# MkDocs loads this file by path; make `tools` importable as a package for its helpers.
+_ROOT = str(Path(__file__).resolve().parent.parent)
+if _ROOT not in sys.path:
+    sys.path.insert(0, _ROOT)
+
+from tools import anchors, mathml, reading  # noqa: E402
+
+# ---------------------------------------------------------------------------- notebook pages
 
 _HEAVY_STYLE = re.compile(r"<style[^>]*>\s*(?:@charset|\.jupyter-wrapper|pre \{|\[')[^<]*</style>", re.S)
 _MERMAID = re.compile(r'<script type="module">\s*document\.addEventListener\("DOMContentLoaded".*?</script>', re.S)
 _MERMAID_STYLE = re.compile(r"<style>\s*\.jp-Mermaid.*?</style>", re.S)
 _MATHJAX = re.compile(r'<script type="text/x-mathjax-config">.*?</script>|<script src="">\s*</script>', re.S)
+# Its per-cell copy buttons (a clipboard web component and its inline script): Material's
+# copy button is the one readers use.
+_CLIPBOARD_JS = re.compile(r"<script>\s*\(function \(global, factory\).*?</script>", re.S)
+_CLIPBOARD_LISTENER = re.compile(r"<script>\s*document\.addEventListener\('clipboard-copy'.*?</script>", re.S)
+_CLIPBOARD_BUTTON = re.compile(r'<div class="zeroclipboard-container">.*?</clipboard-copy>\s*</div>', re.S)
+_CLIPBOARD_TEXT = re.compile(r'<div class="clipboard-copy-txt" id="cell-\d+">[^<]*</div>')  # a second copy of each cell
 _HIGHLIGHT = re.compile(r'class="highlight-ipynb hl-(\w+)"')
 
 
 def slim_notebook_page(html: str) -> str:
-    """The notebook page without its inlined Jupyter CSS, MathJax stub and CDN script."""
-    html = _HEAVY_STYLE.sub("", html)
-    html = _MERMAID.sub("", html)
-    html = _MERMAID_STYLE.sub("", html)
-    html = _MATHJAX.sub("", html)
+    """The notebook's HTML without its inlined Jupyter CSS, MathJax stub, CDN script and copy widgets."""
+    for pattern in (_HEAVY_STYLE, _MERMAID, _MERMAID_STYLE, _MATHJAX, _CLIPBOARD_JS, _CLIPBOARD_LISTENER):
+        html = pattern.sub("", html)
+    html = _CLIPBOARD_TEXT.sub("", _CLIPBOARD_BUTTON.sub("", html))
     return _HIGHLIGHT.sub(r'class="highlight language-\1 notebook-code"', html)
 
 
-_UNNAMED_SEARCH_DIALOG = '<div class="md-search" data-md-component="search" role="dialog">'
+def is_notebook(page) -> bool:
+    return page.file.src_uri.endswith(".ipynb")
 
+
+def notebook_of(src_uri: str) -> str:
+    """The notebook that `tools.sync` writes for a page: docs/notebooks/<page id>.ipynb."""
+    return "notebooks/" + src_uri.removesuffix(".md") + ".ipynb"
+
+
+def page_of(notebook_src_uri: str) -> str:
+    return notebook_src_uri.removeprefix("notebooks/").removesuffix(".ipynb") + ".md"
+
+
+def notebook_links(page, files) -> dict[str, str] | None:
+    """Links for the theme override: on a page, to its notebook; on a notebook page, to its page.
+
+    On a notebook page the download goes through mkdocs-jupyter's own `page.nb_url` (the
+    .ipynb that `include_source` copies beside the page); only its file name is used, so
+    that the link is relative and works wherever the site is served.
+    """
+    if is_notebook(page):
+        nb_url = getattr(page, "nb_url", None)
+        if nb_url is None:
+            return None
+        source = files.get_file_from_path(page_of(page.file.src_uri))
+        name = posixpath.basename(nb_url)
+        links = {"download": name, "name": name}
+        if source is not None:
+            links["page"] = get_relative_url(source.url, page.file.url)
+        return links
+    notebook = files.get_file_from_path(notebook_of(page.file.src_uri))
+    if notebook is None:
+        return None
+    name = posixpath.basename(notebook.src_uri)
+    return {
+        "view": get_relative_url(notebook.url, page.file.url),
+        "download": get_relative_url(posixpath.join(notebook.url, name), page.file.url),
+        "name": name,
+    }
+
+
+# ---------------------------------------------------------------------------- every page
 
 _CODE_BLOCK = re.compile(r'<div class="((?:[\w-]+ )*highlight)">')
+# Printed output: `tools.sync` writes it as a ~~~text fence titled "Output".
+_OUTPUT_BLOCK = re.compile(
+    r'<div class="((?:[\w-]+ )*highlight)">(<span class="filename">Output</span><pre>(?:<span></span>)?)'
+    r"<code>(.*?)</code></pre>",
+    re.S,
+)
+# Tokens drawn in the code's own text colour (names, punctuation, whitespace) need no element:
+# on a long page they are half of all its elements.
+_PLAIN_TOKEN = re.compile(r'<span class="[npw]">([^<]*)</span>')
+_EMPTY_HEADER = re.compile(r"<th(\s[^>]*)?>\s*</th>")
+_UNNAMED_SEARCH_DIALOG = '<div class="md-search" data-md-component="search" role="dialog">'
+
+_files = None
+_redirects: list[anchors.Redirect] = []
+_page_ids: dict[str, set[str]] = {}
+
+
+def on_files(files, config):
+    global _files
+    _files = files
+    _redirects.clear()
+    _page_ids.clear()
+    return files
+
+
+def on_page_markdown(markdown: str, page, config, files) -> str:
+    if not reading.MARKER.search(markdown):
+        return markdown
+    chapters: dict[str, list[str]] = {}
+    for m in reading.MARKER.finditer(markdown):
+        chapter = m["chapter"]
+        chapters[chapter] = [
+            f.content_string for f in files.documentation_pages() if reading.is_in_chapter(f.src_uri, chapter)
+        ]
+    try:
+        return reading.fill(markdown, chapters)
+    except ValueError as error:
+        raise PluginError(f"{page.file.src_uri}: {error}") from error
+
+
+def tidy_code_blocks(html: str) -> str:
+    """Code blocks out of the search index, their plain tokens as text; printed output as `<samp>`.
+
+    `<samp>` is HTML's element for a program's output. The theme mounts a script component
+    (copy button, resize observer) on every `pre > code`; output needs none of it, and on a
+    page with a dozen blocks that is half of the theme's work at load.
+    """
+    html = _OUTPUT_BLOCK.sub(r'<div class="\1 output" data-search-exclude>\2<samp>\3</samp></pre>', html)
+    html = _CODE_BLOCK.sub(r'<div class="\1" data-search-exclude>', html)
+    return _PLAIN_TOKEN.sub(r"\1", html)
 
 
 def on_page_content(html: str, page, config, files) -> str:
-    """Keep the search index small: every page loads it, so its size is every page's cost.
-
-    Code blocks are left out of it (the prose around them names what they do), and so are
-    the notebook pages, which repeat their page word for word.
-    """
-    if page.file.src_uri.endswith(".ipynb"):
+    if is_notebook(page):
+        # The notebook repeats its page word for word: keep it out of the search index.
         page.meta["search"] = {"exclude": True}
-    return _CODE_BLOCK.sub(r'<div class="\1" data-search-exclude>', html)
+        html = slim_notebook_page(html)
+    try:
+        html = mathml.render_dollars(html) if is_notebook(page) else mathml.render_arithmatex(html)
+        html = mathml.label_header_math(html)
+    except mathml.MathError as error:
+        raise PluginError(f"{page.file.src_uri}: {error}") from error
+    html = _EMPTY_HEADER.sub(lambda m: f"<td{m.group(1) or ''}></td>", tidy_code_blocks(html))
+    if "old_anchors" in page.meta:
+        pages = {f.src_uri: f.url for f in files.documentation_pages()}
+        try:
+            redirects = anchors.resolve(page.file.src_uri, page.file.url, page.meta["old_anchors"], pages)
+        except anchors.AnchorError as error:
+            raise PluginError(str(error)) from error
+        _redirects.extend(redirects)
+        _page_ids[page.file.src_uri] = anchors.ids_in(html)
+        html += anchors.script_element(redirects)
+    return html
 
 
-_ARTICLE = '<article class="md-content__inner md-typeset">'
+def on_page_context(context, page, config, nav):
+    context["notebook"] = notebook_links(page, _files)
+    return context
 
 
-def add_download_button(html: str, notebook_name: str) -> str:
-    """A download link for the .ipynb, which `include_source` copies beside the page."""
-    button = f'<p><a class="md-button" href="{notebook_name}" download>Download this notebook ({notebook_name})</a></p>'
-    return html.replace(_ARTICLE, _ARTICLE + button, 1)
+def name_search_dialog(output: str) -> str:
+    return output.replace(_UNNAMED_SEARCH_DIALOG, _UNNAMED_SEARCH_DIALOG[:-1] + ' aria-label="Search">')
 
 
 def on_post_page(output: str, page, config) -> str:
-    output = output.replace(_UNNAMED_SEARCH_DIALOG, _UNNAMED_SEARCH_DIALOG[:-1] + ' aria-label="Search">')
-    if page.file.src_uri.endswith(".ipynb"):
-        output = add_download_button(slim_notebook_page(output), page.file.src_uri.rsplit("/", 1)[-1])
-    return output
+    return name_search_dialog(output)
+
+
+def on_post_template(output: str, template_name: str, config) -> str:
+    """Static templates (the 404 page) carry the same search dialog."""
+    return name_search_dialog(output)
+
+
+def on_post_build(config) -> None:
+    problems = anchors.check_built(Path(config["site_dir"]), _redirects, _page_ids)
+    if problems:
+        raise PluginError("old anchors that do not resolve:\n  " + "\n  ".join(problems))

@@ -13,6 +13,7 @@ import contextlib
 import fcntl
 import functools
 import http.server
+import io
 import json
 import os
 import select
@@ -35,6 +36,18 @@ FLAGS = [
     "--disable-extensions",
     "--remote-debugging-pipe",
 ]
+
+
+def require(path: str | None, what: str, install: str) -> str:
+    """The tool's path; skip without it, except in CI (the CI variable set), where it must be there."""
+    if path is None:
+        import pytest
+
+        message = f"{what} is not installed here ({install})"
+        if os.environ.get("CI"):
+            pytest.fail(f"{message}, and CI must run this test")
+        pytest.skip(message)
+    return path
 
 
 def chromium_executable() -> str | None:
@@ -171,6 +184,18 @@ class Chromium:
     def click(self, selector: str) -> None:
         self.evaluate(f"document.querySelector({json.dumps(selector)}).click()")
 
+    def emulate_color_scheme(self, scheme: str) -> None:
+        """What `prefers-color-scheme` answers ("light" or "dark") from now on."""
+        self.page("Emulation.setEmulatedMedia", features=[{"name": "prefers-color-scheme", "value": scheme}])
+
+    def settle(self) -> None:
+        """Wait until the page is idle, then two frames and the tasks after them: work the page put off
+        until idle, and the resize observers it started, have run."""
+        self.evaluate(
+            "new Promise(r => requestIdleCallback(() => "
+            "requestAnimationFrame(() => requestAnimationFrame(() => setTimeout(r, 20)))))"
+        )
+
     def close(self) -> None:
         with contextlib.suppress(Exception):
             self.call("Browser.close", timeout=5)
@@ -185,19 +210,42 @@ class Chromium:
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    site_url: str | None = None
+
     def log_message(self, format: str, *args: Any) -> None:
         pass
 
+    def send_head(self):  # type: ignore[override]
+        # The theme's instant navigation follows only the links that sitemap.xml lists, by their
+        # site_url. Served here on another port, the sitemap is given this server's address, as if
+        # the site were deployed at its site_url.
+        if self.site_url and self.path == "/sitemap.xml":
+            body = Path(self.translate_path(self.path)).read_text().replace(self.site_url, _base(self.server))
+            data = body.encode()
+            self.send_response(200)
+            self.send_header("Content-Type", "application/xml")
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            return io.BytesIO(data)
+        return super().send_head()
+
+
+def _base(server: http.server.HTTPServer) -> str:
+    return f"http://127.0.0.1:{server.server_address[1]}/"
+
 
 @contextlib.contextmanager
-def serve(directory: Path) -> Iterator[str]:
-    """Serve `directory` on 127.0.0.1 (a free port) in a thread; yields the base URL."""
-    handler = functools.partial(_QuietHandler, directory=str(directory))
+def serve(directory: Path, site_url: str | None = None) -> Iterator[str]:
+    """Serve `directory` on 127.0.0.1 (a free port) in a thread; yields the base URL.
+
+    With `site_url` (the one the site was built with), sitemap.xml names this server instead.
+    """
+    handler = functools.partial(type("Handler", (_QuietHandler,), {"site_url": site_url}), directory=str(directory))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/"
+        yield _base(server)
     finally:
         server.shutdown()
         server.server_close()

@@ -639,7 +639,14 @@ function describe(c, row, col, tapRows, tapCols) {
     (pads ? `; ${pads} of them are padding (zeros).` : ".");
 }
 
-const root = document.getElementById("sx-app");
-if (root) {
-  window.shapeExplorer = new Explorer(root);
+// Mount on the page that has the explorer: on load, and again after each instant page switch
+// of the theme (document$), which replaces the content without running this module again.
+function mount() {
+  const root = document.getElementById("sx-app");
+  if (root && !root.dataset.mounted) {
+    root.dataset.mounted = "true";
+    window.shapeExplorer = new Explorer(root);
+  }
 }
+if (window.document$) window.document$.subscribe(mount);
+else mount();
