@@ -93,6 +93,9 @@ def test_old_anchors_resolve_to_urls_relative_to_the_index_page() -> None:
     ]
     element = anchors.script_element(found)
     data = '{"output-size": "output_size/#output-size"}'
+    # An old section that became a whole page maps to that page's top.
+    whole = anchors.resolve("convolution/index.md", "convolution/", {"shapes": "output_size.md"}, PAGES)
+    assert [(r.href, r.anchor) for r in whole] == [("output_size/", "")]
     assert element == f'<script type="application/json" id="old-anchors">{data}</script>'
 
 
@@ -100,9 +103,9 @@ def test_old_anchors_resolve_to_urls_relative_to_the_index_page() -> None:
     ("old_anchors", "message"),
     [
         ({"a": "missing.md#a"}, "not a page"),
-        ({"a": "output_size.md"}, "is not 'page.md#anchor'"),
-        ({"a": "output_size.md#"}, "is not 'page.md#anchor'"),
-        ({"a": "output_size/#a"}, "is not 'page.md#anchor'"),
+        ({"a": "output_size.md#b#c"}, "is not 'page.md' or 'page.md#anchor'"),
+        ({"a": "output_size.md#"}, "is not 'page.md' or 'page.md#anchor'"),
+        ({"a": "output_size/#a"}, "is not 'page.md' or 'page.md#anchor'"),
         (["a"], "must be a map"),
         ({}, "must be a map"),
     ],
@@ -123,6 +126,8 @@ def test_the_built_check_finds_missing_anchors_and_anchors_still_on_the_page(tmp
     )
     problems = anchors.check_built(tmp_path, found, {"convolution/index.md": {"output-size"}})
     assert len(problems) == 2
+    top = anchors.resolve("convolution/index.md", "convolution/", {"shapes": "output_size.md"}, PAGES)
+    assert anchors.check_built(tmp_path, top, {}) == []
     missing = "'padding' points to convolution/output_size.md#padding, which has no such anchor"
     assert any(missing in p for p in problems)
     assert any("'output-size' is still an anchor of this page" in p for p in problems)

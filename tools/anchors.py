@@ -8,6 +8,7 @@ lists them in its YAML front matter, each old anchor with its new home as a rela
     ---
     old_anchors:
       output-size: output_size.md#output-size
+      shapes: output_size.md          # an old section that is now a whole page: its top
     ---
 
 At build time every target is resolved to a URL relative to the index page, and checked:
@@ -42,7 +43,7 @@ class Redirect:
     old: str
     target_page: str  # docs-relative path of the target .md
     target_url: str  # site-relative URL of the target page, e.g. "convolution/output_size/"
-    anchor: str
+    anchor: str  # "" for the top of the page
     href: str  # relative to the page that holds the map
 
 
@@ -52,15 +53,15 @@ def resolve(page_src: str, page_url: str, old_anchors: Any, pages: dict[str, str
         raise AnchorError(f"{page_src}: old_anchors must be a map of old anchor -> 'page.md#anchor'")
     redirects = []
     for old, target in old_anchors.items():
-        if not isinstance(old, str) or not isinstance(target, str) or target.count("#") != 1:
-            raise AnchorError(f"{page_src}: old_anchors: {old!r}: {target!r} is not 'page.md#anchor'")
-        path, anchor = target.split("#")
-        if not path.endswith(".md") or not anchor:
-            raise AnchorError(f"{page_src}: old_anchors: {old!r}: {target!r} is not 'page.md#anchor'")
+        if not isinstance(old, str) or not isinstance(target, str) or target.count("#") > 1:
+            raise AnchorError(f"{page_src}: old_anchors: {old!r}: {target!r} is not 'page.md' or 'page.md#anchor'")
+        path, _, anchor = target.partition("#")
+        if not path.endswith(".md") or (not anchor and "#" in target):
+            raise AnchorError(f"{page_src}: old_anchors: {old!r}: {target!r} is not 'page.md' or 'page.md#anchor'")
         target_page = posixpath.normpath(posixpath.join(posixpath.dirname(page_src), path))
         if target_page not in pages:
             raise AnchorError(f"{page_src}: old_anchors: {old!r} points to {path}, which is not a page")
-        href = get_relative_url(pages[target_page], page_url) + "#" + anchor
+        href = get_relative_url(pages[target_page], page_url) + (f"#{anchor}" if anchor else "")
         redirects.append(Redirect(page_src, old, target_page, pages[target_page], anchor, href))
     return redirects
 
@@ -81,7 +82,7 @@ def check_built(site_dir: Path, redirects: list[Redirect], own_ids: dict[str, se
     for r in redirects:
         url = r.target_url
         built = site_dir / (url + "index.html" if url == "" or url.endswith("/") else url)
-        if r.anchor not in ids_in(built.read_text(encoding="utf-8")):
+        if r.anchor and r.anchor not in ids_in(built.read_text(encoding="utf-8")):
             target = f"{r.target_page}#{r.anchor}"
             problems.append(f"{r.page}: old_anchors: {r.old!r} points to {target}, which has no such anchor")
         if r.old in own_ids.get(r.page, set()):
