@@ -23,6 +23,7 @@ from functools import cache
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
+from torch import Tensor
 
 from snippets.transposed.fixes import nearest_conv_as_transposed
 
