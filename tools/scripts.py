@@ -251,7 +251,6 @@ class Page:
     """A page's code, read once: the facts of every statement, and its functions and classes."""
 
     def __init__(self, codes: list[str]) -> None:
-        self.codes = codes
         self.trees = [ast.parse(code) for code in codes]
         self.facts: dict[int, Facts] = {}  # id(statement) -> facts
         self.draws_at: dict[int, set[str]] = {}  # id(expression) -> the global generators it draws from
