@@ -42,12 +42,12 @@ class MinimalUNet(nn.Module):  # corrected; still one level
         super().__init__()
         conv = partial(nn.Conv2d, kernel_size=3, padding=1)
         self.encoder = nn.Sequential(conv(1, w), nn.ReLU(), conv(w, w), nn.ReLU())
-        self.bottom = nn.Sequential(nn.MaxPool2d(2), conv(w, 2 * w), nn.ReLU())  # work at H/2
+        self.bottom = nn.Sequential(nn.MaxPool2d(2), conv(w, 2 * w), nn.ReLU())
         self.up = nn.ConvTranspose2d(2 * w, w, kernel_size=2, stride=2)
-        self.decoder = nn.Sequential(conv(2 * w, w), nn.ReLU(), nn.Conv2d(w, 1, kernel_size=1))
+        self.decoder = nn.Sequential(conv(2 * w, w), nn.ReLU(), nn.Conv2d(w, 1, 1))
 
     def forward(self, x):
         skip = self.encoder(x)  # full resolution, kept
-        x = self.up(self.bottom(skip))
+        x = self.up(self.bottom(skip))  # work at half resolution, then back up
         x = torch.cat([skip, x], dim=1)  # the skip connection
-        return self.decoder(x)  # logits: no ReLU after the last layer
+        return self.decoder(x)  # logits: nothing after the last convolution

@@ -51,12 +51,13 @@ class LayerRow:
     macs: int  # multiply-accumulates of a (transposed) convolution, else 0
 
 
-def layer_row(name: str, module: nn.Module, inputs: tuple, output: torch.Tensor) -> LayerRow:
+def layer_row(name: str, module: nn.Module, inputs: tuple, output) -> LayerRow:
     """The row of one layer, from what a forward hook sees."""
+    kind = type(module).__name__
+    shapes = tuple(inputs[0].shape), tuple(output.shape)
     settings = [setting(module, key) for key in ("kernel_size", "stride", "padding")]
     params = sum(p.numel() for p in module.parameters(recurse=False))
-    shapes = tuple(inputs[0].shape), tuple(output.shape)
-    return LayerRow(name, type(module).__name__, *shapes, *settings, params, conv_macs(module, *shapes))
+    return LayerRow(name, kind, *shapes, *settings, params, conv_macs(module, *shapes))
 
 
 # --8<-- [end:layer_row]
@@ -67,7 +68,7 @@ def layer_summary(model: nn.Module, input_shape: tuple[int, ...]) -> list[LayerR
     """One row per leaf layer, in the order the forward pass runs them."""
     rows: list[LayerRow] = []
     leaves = [(name, m) for name, m in model.named_modules() if not list(m.children())]
-    handles = [m.register_forward_hook(partial(record, rows, name)) for name, m in leaves]
+    hooks = [m.register_forward_hook(partial(record, rows, name)) for name, m in leaves]
     was_training = model.training
     try:
         model.eval()  # so that BatchNorm's running statistics stay as they are
@@ -75,8 +76,8 @@ def layer_summary(model: nn.Module, input_shape: tuple[int, ...]) -> list[LayerR
             model(torch.zeros(input_shape))
     finally:
         model.train(was_training)
-        for handle in handles:
-            handle.remove()
+        for hook in hooks:
+            hook.remove()
     return rows
 
 

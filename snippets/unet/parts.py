@@ -15,7 +15,7 @@ from torch import nn
 
 
 class DoubleConv(nn.Sequential):
-    """(Conv2d 3x3 -> BatchNorm2d -> ReLU) twice: (N, C_in, H, W) -> (N, C_out, H, W).
+    """(Conv2d 3x3, BatchNorm2d, ReLU) twice: (N, C_in, H, W) -> (N, C_out, H, W).
 
     padding=1 keeps H and W ("same" padding). No bias in the convolutions:
     the BatchNorm2d right after each one adds its own shift.
@@ -54,25 +54,25 @@ class Up(nn.Module):
         half = in_channels // 2
         if upsample == "transpose":
             self.up = nn.ConvTranspose2d(in_channels, half, 2, stride=2)
-        else:
+        else:  # resize-convolution
             self.up = nn.Sequential()
-            self.up.add_module("resize", nn.Upsample(scale_factor=2, mode="bilinear"))
-            self.up.add_module("conv", nn.Conv2d(in_channels, half, 3, padding=1))
+            self.up.resize = nn.Upsample(scale_factor=2, mode="bilinear")
+            self.up.conv = nn.Conv2d(in_channels, half, 3, padding=1)
         self.skip = skip
         self.conv = DoubleConv(in_channels if skip else half, out_channels)
 
-    def forward(self, x: torch.Tensor, skip: torch.Tensor | None = None) -> torch.Tensor:
+    def forward(self, x, skip=None):
         x = self.up(x)
         if self.skip:
             check_skip(skip, x)
-            x = torch.cat([skip, x], dim=1)  # copy, no crop: same padding kept the sizes equal
+            x = torch.cat([skip, x], dim=1)  # same padding: no crop needed
         return self.conv(x)
 
 
 class OutConv(nn.Conv2d):
     """A 1x1 Conv2d to one logit per class: (N, C_in, H, W) -> (N, C_out, H, W).
 
-    Nothing after it: the loss (BCEWithLogitsLoss, CrossEntropyLoss) takes logits.
+    Nothing after it: BCEWithLogitsLoss and CrossEntropyLoss take logits.
     """
 
     def __init__(self, in_channels: int, out_channels: int) -> None:

@@ -178,12 +178,13 @@ def load_result(name: str) -> dict:
 
 def machine(env: dict) -> str:
     """The machine and its load, in words, for a table's footnote."""
+    threads = f"{env['threads']} torch thread" + ("s" if env["threads"] != 1 else "")
+    text = f"{threads} on {env['cpu_model']} ({env['usable_cpus']} usable CPUs), torch {env['torch']}."
     load = env.get("load_average_start")
-    text = f"{env['threads']} torch thread(s) on {env['cpu_model']} ({env['usable_cpus']} usable CPUs)"
-    text += f", torch {env['torch']}"
-    text += f"; load average {load[0]:.1f} when it started." if load else "."
     note = busy_note(env)
-    return text + (f" {note}" if note else "")
+    if note:
+        return f"{text} {note}"
+    return f"{text} The load average was {load[0]:.1f} when it started." if load else text
 
 
 def demo_table() -> str:
@@ -232,12 +233,16 @@ def ablation_table() -> str:
         if sum(p.numel() for p in model.parameters()) != runs[0]["parameters"]:
             raise AssertionError(f"{row['arm']}: the saved parameter count is not today's model's")
         macs = forward_macs(model, (1, 1, config.size, config.size))
-        cells = [f"**{row['mean']:.3f}**", f"{row['min']:.3f}", f"{row['max']:.3f}"]
+        cells = [f"**{row['mean']:.3f}**", f"{row['min']:.3f} – {row['max']:.3f}"]
         rows.append([row["arm"], *cells, f"{runs[0]['parameters']:,}", f"{macs / 1e6:.0f} M", f"{seconds:.0f} s"])
     header = [
-        "model", f"held-out IoU, mean of {len(r['seeds'])} seeds", "min", "max", "parameters", "MACs an image",
+        "model",
+        "held-out IoU, mean",
+        f"range over {len(r['seeds'])} seeds",
+        "parameters",
+        "MACs an image",
         "time a run",
-    ]  # fmt: skip
+    ]
     c, seeds = r["runs"][0]["config"], ", ".join(map(str, r["seeds"]))
     footnote = (
         f"Each run: {c['n_train']} images of {c['size']}×{c['size']}, {c['epochs']} epochs, batch {c['batch_size']}, "
@@ -287,7 +292,8 @@ def paper_table() -> str:
     norms = sum(isinstance(m, nn.BatchNorm2d) for m in model.modules())
     dropouts = sum(isinstance(m, nn.Dropout | nn.Dropout2d) for m in model.modules())
     widths = [model.inc.conv2.out_channels, *(down.conv.conv2.out_channels for down in model.downs)]
-    paper_size = UNet(depth=4, base_channels=64)
+    with torch.device("meta"):  # shapes only: no memory for its 31 M weights
+        paper_size = UNet(depth=4, base_channels=64)
     paper_convs = sum(isinstance(m, nn.Conv2d | nn.ConvTranspose2d) for m in paper_size.modules())
     paper_params = sum(p.numel() for p in paper_size.parameters())
     with torch.no_grad():

@@ -20,11 +20,13 @@ def predict_tiled(model: nn.Module, image: torch.Tensor, tile: int, margin: int)
     model.eval()  # train-mode BatchNorm would normalise each tile by its own statistics
     padded = F.pad(image, [margin] * 4, mode="reflect")
     rows = []
+    side = tile + 2 * margin  # the window a tile is read from
+    keep = slice(margin, margin + tile)  # the part of its logits that is kept
     for top in range(0, image.shape[-2], tile):
         row = []
         for left in range(0, image.shape[-1], tile):
-            window = padded[..., top : top + tile + 2 * margin, left : left + tile + 2 * margin]
-            row.append(model(window)[..., margin : margin + tile, margin : margin + tile])
+            window = padded[..., top : top + side, left : left + side]
+            row.append(model(window)[..., keep, keep])
         rows.append(torch.cat(row, dim=-1))
     return torch.cat(rows, dim=-2)
 

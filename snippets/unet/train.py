@@ -71,7 +71,7 @@ def train_epoch(model, loader, optimizer, device, scheduler=None, loss_fn=bce_di
 
 @torch.no_grad()
 def evaluate(model: nn.Module, val, device: torch.device) -> float:
-    """IoU of the model, in eval mode, on a pair (images, masks) or on batches of them."""
+    """IoU of the model, in eval mode, on (images, masks) or on batches of them."""
     model.eval()
     if isinstance(val, tuple):  # one pair of tensors: in batches, to bound memory
         val = zip(val[0].split(64), val[1].split(64), strict=True)
@@ -95,14 +95,16 @@ def fit(
     optimizer = torch.optim.Adam(model.parameters(), lr=lr)
     scheduler = None
     if schedule == "cosine":  # a step per batch: the loader must have a length
-        scheduler = torch.optim.lr_scheduler.CosineAnnealingLR(optimizer, epochs * len(loader))
+        steps = epochs * len(loader)
+        scheduler = torch.optim.lr_scheduler.CosineAnnealingLR(optimizer, steps)
     history = {"loss": [], "val_iou": []}
     bar = tqdm(range(epochs), desc="epochs", disable=not progress)
     for _ in bar:
-        history["loss"].append(train_epoch(model, loader, optimizer, device, scheduler, loss_fn))
+        loss = train_epoch(model, loader, optimizer, device, scheduler, loss_fn)
+        history["loss"].append(loss)
         if val is not None:
             history["val_iou"].append(evaluate(model, val, device))
-        bar.set_postfix({key: f"{values[-1]:.3f}" for key, values in history.items() if values})
+        bar.set_postfix({k: f"{v[-1]:.3f}" for k, v in history.items() if v})
     return history
 
 

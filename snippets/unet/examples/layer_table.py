@@ -47,5 +47,5 @@ for row in rows:
     macs[side] = macs.get(side, 0) + row.macs
     params[side] = params.get(side, 0) + row.parameters
 for side in macs:
-    print(f"{side:2} x {side:<2}: {macs[side] / 1e6:4.1f} M MACs, {params[side]:6,} parameters")
+    print(f"{side:2} x {side:<2}: {macs[side] / 1e6:4.1f} M MACs, {params[side]:6,} params")
 # --8<-- [end:macs_run]

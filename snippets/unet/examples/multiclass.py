@@ -56,8 +56,9 @@ target = label[None]  # (N, H, W) int64 class indices, 255 where filled
 loss_fn = nn.CrossEntropyLoss(ignore_index=IGNORE_INDEX)
 kept = target != IGNORE_INDEX
 by_hand = F.cross_entropy(logits.permute(0, 2, 3, 1)[kept], target[kept])
+same = torch.allclose(loss_fn(logits, target), by_hand)
 print("logits", tuple(logits.shape), " target", tuple(target.shape))
-print("the loss averages over the kept pixels only:", torch.allclose(loss_fn(logits, target), by_hand))
+print("the loss averages over the kept pixels only:", same)
 # --8<-- [end:loss_run]
 
 

@@ -49,8 +49,8 @@ cases = {
 }
 for name, z in cases.items():
     loss, iou = bce_dice_loss(z, target).item(), iou_score(z, target)
-    p_background = torch.sigmoid(z)[target == 0].max().item()
-    print(f"{name}: IoU {iou:.2f}, loss {loss:.2f}, P(fg) on background {p_background:.2f}")
+    p_bg = torch.sigmoid(z)[target == 0].max().item()  # P(fg) on the background
+    print(f"{name}: IoU {iou:.2f}, loss {loss:.2f}, P(fg) on background {p_bg:.2f}")
 relu_iou = iou_score(cases["ReLU logits"], target)
 assert relu_iou == 1.0  # a perfect mask, although every logit is >= 0
 # --8<-- [end:segment_anyway]

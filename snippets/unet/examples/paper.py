@@ -18,7 +18,8 @@ nn.init.kaiming_normal_(conv.weight, nonlinearity="relu")  # He et al. (2015)
 kaiming = conv.weight.std().item()
 print(f"PyTorch's default: std {default:.4f}; 1/sqrt(3N) = {1 / math.sqrt(3 * n):.4f}")
 print(f"kaiming_normal_:   std {kaiming:.4f}; sqrt(2/N)  = {math.sqrt(2 / n):.4f}")
-print("kaiming_normal_ is the paper's sqrt(2/N):", abs(kaiming / math.sqrt(2 / n) - 1) < 0.02)
+close = abs(kaiming / math.sqrt(2 / n) - 1) < 0.02
+print("kaiming_normal_ is the paper's sqrt(2/N):", close)
 # --8<-- [end:init]
 
 

@@ -53,5 +53,6 @@ for name, model in models.items():
 unet = models["U-Net, depth 3"]
 fields = [receptive_field(unet, size=128, pixel=p) for p in range(56, 64)]
 print("probe at pixels 56 to 63:", fields)
-print("their mean == the recurrence:", sum(fields) / 8 == receptive_field_recurrence(unet))
+mean = sum(fields) / len(fields)
+print("their mean == the recurrence:", mean == receptive_field_recurrence(unet))
 # --8<-- [end:recurrence_run]

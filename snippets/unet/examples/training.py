@@ -65,7 +65,8 @@ train_images, train_masks = make_shapes(256, size=32, seed=0)
 val = make_shapes(128, size=32, seed=1)  # held out: another seed
 loader = DataLoader(TensorDataset(train_images, train_masks), batch_size=8, shuffle=True)
 model = UNet(in_channels=1, out_channels=1, depth=2, base_channels=8)
-history = fit(model, loader, epochs=3, lr=5e-3, device=torch.device("cpu"), schedule="cosine", val=val)
+cpu = torch.device("cpu")
+history = fit(model, loader, epochs=3, lr=5e-3, device=cpu, schedule="cosine", val=val)
 losses = history["loss"]
 print("loss fell every epoch:", all(map(float.__gt__, losses, losses[1:])))
 print("held-out IoU above 0.7:", history["val_iou"][-1] > 0.7)
