@@ -1,8 +1,9 @@
-"""The U-Net page's claims, each checked against torch (mirrors snippets/unet/)."""
+"""The U-Net chapter's claims, checked against torch (mirrors snippets/unet/; multi-class: test_unet_multiclass.py)."""
 
 from __future__ import annotations
 
 import json
+import math
 from dataclasses import replace
 
 import pytest
@@ -13,12 +14,17 @@ import torchinfo
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from torch.utils.data import DataLoader, TensorDataset
+from torch.utils.flop_counter import FlopCounterMode
 
 from snippets.unet import demo, tables
+from snippets.unet.article import ArticleUNet, MinimalUNet
 from snippets.unet.data import ShapesDataset, make_shapes
-from snippets.unet.layer_table import LayerRow, layer_summary, markdown_table
+from snippets.unet.layer_table import LayerRow, conv_macs, layer_summary, markdown_table
 from snippets.unet.model import UNet
 from snippets.unet.parts import DoubleConv, Down, OutConv, Up
+from snippets.unet.receptive_field import linearised, receptive_field, receptive_field_recurrence
+from snippets.unet.sizes import valid_unet_sizes
+from snippets.unet.tiling import predict_tiled
 from snippets.unet.train import bce_dice_loss, dice_loss, evaluate, fit, iou_score, train_epoch
 
 FAST = settings(max_examples=40, deadline=None)
@@ -46,7 +52,7 @@ def test_down_halves_and_up_doubles() -> None:
         assert up(torch.randn(1, 8, 5, 6), torch.randn(1, 4, 10, 12)).shape == (1, 4, 10, 12)
         assert up.conv.conv1.in_channels == 8  # skip (4) + upsampled (4), concatenated
     assert isinstance(Up(8, 4, "transpose").up, nn.ConvTranspose2d)
-    assert isinstance(Up(8, 4, "bilinear").up.resize, nn.Upsample)
+    assert isinstance(Up(8, 4, "bilinear").up.resize, nn.Upsample)  # named, for the layer table
 
 
 def test_up_without_skip_ignores_the_skip() -> None:
@@ -323,26 +329,30 @@ def test_layer_summary_leaves_the_model_as_it_was() -> None:
 
 
 def test_markdown_table_has_one_row_per_layer_and_the_total() -> None:
-    rows = [LayerRow("a", "Conv2d", (1, 1, 4, 4), (1, 2, 4, 4), "3×3", "1×2", "1×1", 20)]
+    rows = [LayerRow("a", "Conv2d", (1, 1, 4, 4), (1, 2, 4, 4), "3×3", "1×2", "1×1", 20, 288)]
     text = markdown_table(rows * 3)
     assert text.count("| `a`<br>Conv2d | (1, 4, 4) | (2, 4, 4) | 3×3 / 1×2 / 1 | 20 |") == 3
     assert "**60**" in text
 
 
 def test_valid_unet_sizes_match_the_paper_and_torch() -> None:
-    encoder, decoder = tables.valid_unet_sizes(572)
+    encoder, decoder = valid_unet_sizes(572)
     assert encoder == [568, 280, 136, 64, 28] and decoder == [52, 100, 196, 388]  # Ronneberger et al., Fig. 1
     for size in (188, 572):
-        assert tables.valid_unet_sizes(size) == tables.valid_unet_sizes_by_torch(size)
-    with pytest.raises(ValueError, match="odd"):
-        tables.valid_unet_sizes(570)
+        assert valid_unet_sizes(size) == tables.valid_unet_sizes_by_torch(size)
+    with pytest.raises(ValueError, match="size: side 279 at level 1 is odd"):
+        valid_unet_sizes(570)
+    with pytest.raises(ValueError, match="too small"):
+        valid_unet_sizes(60)
     assert "572 → 568" in tables.original_unet_table() and "388×388" in tables.original_unet_table()
 
 
 def test_generated_tables_render() -> None:
     assert "**total**" in tables.layer_table()
     assert "held-out IoU" in tables.demo_table()
-    assert "no skip connections" in tables.ablation_table()
+    assert "the article's model" in tables.ablation_table()
+    assert "1024" in tables.paper_table() and "31.0 M parameters" in tables.paper_table()
+    assert "| 3 | 64 × 8 × 8 |" in tables.macs_table()
 
 
 # ---------------------------------------------------------------------------------------------
@@ -350,24 +360,311 @@ def test_generated_tables_render() -> None:
 
 
 def test_demo_run_records_what_the_page_reports() -> None:
-    result = demo.run(replace(demo.QUICK, n_train=16, n_val=8, epochs=1, threads=1), progress=False)
-    assert {"config", "seconds", "val_iou", "history", "parameters"} <= result.keys()
+    config = replace(demo.QUICK, n_train=16, n_val=8, epochs=1, threads=1)
+    result = demo.run(config, progress=False, keep=3)
+    assert {"config", "seconds", "val_iou", "history", "parameters", "predictions"} <= result.keys()
     assert len(result["history"]["val_iou"]) == 1
+    assert demo.unpack_masks(result["predictions"]).shape == (3, 1, 32, 32)
+    assert "predictions" not in demo.run(config, progress=False)
+
+
+def test_build_model_gives_each_arm_its_network() -> None:
+    assert isinstance(demo.build_model(replace(demo.DemoConfig(), **demo.ARMS["the article's model"])), ArticleUNet)
+    no_skip = demo.build_model(replace(demo.DemoConfig(), **demo.ARMS["no skip connections"]))
+    assert isinstance(no_skip, UNet) and not no_skip.ups[0].skip
+    with pytest.raises(ValueError, match="model"):
+        demo.build_model(replace(demo.DemoConfig(), model="fcn"))
+
+
+@FAST
+@given(n=st.integers(1, 3), h=st.integers(1, 9), w=st.integers(1, 9), seed=st.integers(0, 2**16))
+def test_pack_masks_round_trips(n: int, h: int, w: int, seed: int) -> None:
+    masks = torch.rand(n, 1, h, w, generator=torch.Generator().manual_seed(seed)) > 0.5
+    packed = demo.pack_masks(masks)
+    assert json.loads(json.dumps(packed)) == packed  # JSON-safe
+    assert torch.equal(demo.unpack_masks(packed), masks)
+
+
+def saved(name: str) -> dict:
+    return json.loads((demo.RESULTS / name).read_text())
 
 
 def test_saved_demo_met_the_iou_target() -> None:
     """The committed run of `python -m snippets.unet.demo` (its time is reported, not asserted)."""
-    result = json.loads((demo.RESULTS / "demo.json").read_text())
-    assert result["config"] == json.loads(json.dumps(demo.asdict(demo.DemoConfig())))  # from today's settings
+    result = saved("demo.json")
+    today = json.loads(json.dumps(demo.asdict(demo.DemoConfig())))
+    assert {k: v for k, v in result["config"].items() if k != "threads"} == {
+        k: v for k, v in today.items() if k != "threads"
+    }  # today's settings; the threads are the run's own
     assert result["val_iou"] >= demo.TARGET_IOU
 
 
-def test_saved_ablation_shows_what_skips_buy() -> None:
-    result = json.loads((demo.RESULTS / "ablation.json").read_text())
-    mean = {row["arm"]: row["mean"] for row in result["summary"]}
-    assert set(mean) == set(demo.ARMS)
-    assert mean["U-Net (skips, ConvTranspose2d)"] > mean["no skip connections"] + 0.03
+def test_saved_ablation_has_every_arm_and_the_figures_data() -> None:
+    result = saved("ablation.json")
+    assert [row["arm"] for row in result["summary"]] == list(demo.ARMS)
     for run in result["runs"]:
-        assert run["config"] == json.loads(
-            json.dumps(demo.asdict(replace(demo.DemoConfig(), seed=run["seed"], **demo.ARMS[run["arm"]])))
+        expected = replace(
+            demo.DemoConfig(), seed=run["seed"], threads=run["config"]["threads"], **demo.ARMS[run["arm"]]
         )
+        assert run["config"] == json.loads(json.dumps(demo.asdict(expected)))
+    first = [run for run in result["runs"] if run["seed"] == result["seeds"][0]]
+    assert {run["arm"] for run in first if "predictions" in run} == set(demo.ARMS)
+    for run in first:
+        assert demo.unpack_masks(run["predictions"]).shape == (demo.KEEP, 1, 64, 64)
+    assert result["total_seconds"] == pytest.approx(sum(run["seconds"] for run in result["runs"]), abs=0.1)
+
+
+def test_saved_ablation_supports_what_the_page_says() -> None:
+    """The ablation page's reading of the numbers: each sentence is one assert here."""
+    result = saved("ablation.json")
+    mean = {row["arm"]: row["mean"] for row in result["summary"]}
+    spread = {row["arm"]: row["max"] - row["min"] for row in result["summary"]}
+    unet, no_skip = mean["U-Net (skips, ConvTranspose2d)"], mean["no skip connections"]
+    bilinear = mean["U-Net (skips, bilinear + conv)"]
+    assert 0.05 < unet - no_skip < 0.09 and 0.88 < no_skip < 0.92 and 0.96 < unet < 0.98  # about 7 points
+    params = {run["arm"]: run["parameters"] for run in result["runs"]}
+    assert round(params["U-Net (skips, ConvTranspose2d)"] / params["no skip connections"] - 1, 2) == 0.11
+    assert abs(unet - bilinear) < max(
+        spread["U-Net (skips, ConvTranspose2d)"], spread["U-Net (skips, bilinear + conv)"]
+    )
+    article = {run["seed"]: run for run in result["runs"] if run["arm"] == "the article's model"}
+    dead = [seed for seed, run in article.items() if max(run["history"]["val_iou"]) == 0]
+    assert len(dead) == 2  # two seeds of three never learn...
+    for seed in dead:  # ...and their loss does not move
+        assert max(article[seed]["history"]["loss"]) - min(article[seed]["history"]["loss"]) < 1e-3
+    (alive,) = set(article) - set(dead)
+    assert 0.75 < article[alive]["val_iou"] < no_skip  # the one that learns: about 0.8, below every other arm
+    ratio = tables.forward_macs(ArticleUNet(), (1, 1, 64, 64)) / tables.forward_macs(
+        UNet(depth=3, base_channels=8), (1, 1, 64, 64)
+    )
+    assert 4.5 < ratio < 5  # "nearly five times the computation"
+
+
+def test_saved_predictions_show_what_the_page_says() -> None:
+    """The predictions figure (seed 0): the article's model marks background far from any shape; the U-Nets never do."""
+    result = saved("ablation.json")
+    config = demo.DemoConfig(**result["runs"][0]["config"])
+    masks = demo.held_out(config)[1][: demo.KEEP]
+    near = F.max_pool2d(masks, 7, stride=1, padding=3) > 0  # within 3 pixels of a shape
+    first = {run["arm"]: demo.unpack_masks(run["predictions"]) for run in result["runs"] if "predictions" in run}
+    stray = {arm: int((pred & ~near).sum()) for arm, pred in first.items()}
+    missed = {arm: int((~pred & (masks > 0)).sum()) for arm, pred in first.items()}
+    assert stray["the article's model"] > 20 and stray["U-Net (skips, ConvTranspose2d)"] == 0
+    assert missed["the article's model"] > 3 * missed["U-Net (skips, ConvTranspose2d)"]
+
+
+def test_a_final_relu_can_stop_training_in_one_step() -> None:
+    """The mechanism behind the two dead seeds: after two Adam steps every logit is clamped, every gradient is 0."""
+    torch.set_num_threads(1)
+    images, masks = make_shapes(8, size=32, seed=1)
+    alive_at_start = {}
+    for seed in (0, 1):
+        torch.manual_seed(seed)
+        model = ArticleUNet()
+        optimizer = torch.optim.Adam(model.parameters(), lr=3e-3)
+        alive_at_start[seed] = (model(images) > 0).float().mean().item()
+        for _ in range(2):
+            loss = bce_dice_loss(model(images), masks)
+            optimizer.zero_grad()
+            loss.backward()
+            optimizer.step()
+        if seed == 1:
+            assert (model(images) == 0).all()
+            optimizer.zero_grad()
+            bce_dice_loss(model(images), masks).backward()
+            assert all(p.grad.abs().sum() == 0 for p in model.parameters())
+    assert alive_at_start[1] == 1.0 and alive_at_start[0] < 0.01  # seed 1 starts all positive; seed 0 near 0
+
+
+# ---------------------------------------------------------------------------------------------
+# article.py: the article's model and the minimal correction
+
+
+def test_article_model_has_no_skip_one_level_and_a_final_relu() -> None:
+    torch.manual_seed(0)
+    model = ArticleUNet()
+    x = torch.randn(1, 1, 32, 32)
+    assert isinstance(model.decoder[-1], nn.ReLU) and (model(x) >= 0).all()
+    assert sum(isinstance(m, nn.MaxPool2d) for m in model.modules()) == 1
+    assert model.encoder(x).shape == (1, 64, 16, 16)  # all the decoder sees
+    assert sum(p.numel() for p in model.parameters()) == 54_593
+
+
+def test_minimal_unet_concatenates_the_skip_and_returns_logits() -> None:
+    torch.manual_seed(0)
+    model = MinimalUNet(w=8)
+    x = torch.randn(2, 1, 16, 16)
+    assert model(x).shape == (2, 1, 16, 16) and isinstance(list(model.modules())[-1], nn.Conv2d)
+    with torch.no_grad():
+        model.decoder[-1].bias -= 1  # nothing after the last layer clamps: logits go negative
+    assert (model(x) < 0).any()
+    assert model.decoder[0].in_channels == 16  # 8 from the skip + 8 upsampled
+    assert sum(p.numel() for p in MinimalUNet().parameters()) == 218_113
+    x.requires_grad_()
+    grad = torch.autograd.grad(model(x)[0, 0, 5, 5], x)[0]
+    assert grad[0, 0, 5, 5] != 0
+
+
+# ---------------------------------------------------------------------------------------------
+# the output layer: what a final ReLU does
+
+
+@FAST
+@given(z=st.floats(0, 50))
+def test_bce_on_a_background_pixel_is_at_least_log_2_when_the_logit_is_not_negative(z: float) -> None:
+    loss = F.binary_cross_entropy_with_logits(torch.tensor([z]), torch.zeros(1)).item()
+    assert loss >= math.log(2) - 1e-6
+    assert torch.sigmoid(torch.tensor(z)) >= 0.5
+
+
+def test_relu_logits_can_still_give_a_perfect_mask() -> None:
+    """The output-layer page's counterexample: IoU 1, a high loss, and no calibration."""
+    target = torch.zeros(1, 1, 16, 16)
+    target[..., 4:10, 3:9] = 1
+    relu_logits, free_logits = 10 * target, 20 * target - 10
+    assert iou_score(relu_logits, target) == iou_score(free_logits, target) == 1.0
+    assert bce_dice_loss(relu_logits, target) > 0.5 > 0.01 > bce_dice_loss(free_logits, target)
+    assert torch.sigmoid(relu_logits)[target == 0].eq(0.5).all()
+
+
+def test_relu_blocks_the_gradient_where_it_clamps() -> None:
+    torch.manual_seed(0)
+    model = ArticleUNet()
+    x = torch.randn(1, 1, 32, 32)
+    features = model.decoder[:-1](model.encoder(x))
+    logits = model.decoder[-1](features)
+    (grad,) = torch.autograd.grad(F.binary_cross_entropy_with_logits(logits, torch.zeros_like(logits)), features)
+    assert torch.equal(grad == 0, features <= 0)
+
+
+def test_bce_loss_clamps_where_bce_with_logits_stays_exact() -> None:
+    z, y = torch.tensor([200.0, 2.0]), torch.tensor([0.0, 1.0])
+    fused = F.binary_cross_entropy_with_logits(z, y, reduction="none")
+    split = F.binary_cross_entropy(torch.sigmoid(z), y, reduction="none")
+    assert fused[0].item() == pytest.approx(200.0) and split[0].item() == pytest.approx(100.0)
+    torch.testing.assert_close(fused[1], split[1])
+
+
+# ---------------------------------------------------------------------------------------------
+# receptive_field.py
+
+
+@pytest.mark.parametrize(
+    ("make", "field", "size"),
+    [
+        (ArticleUNet, 8, 32),
+        (lambda: MinimalUNet(w=4), 12, 32),
+        (lambda: UNet(depth=2, base_channels=2), 44, 64),
+        (lambda: UNet(depth=3, base_channels=2, upsample="bilinear"), 124, 256),
+    ],
+)
+def test_the_recurrence_equals_the_probe_at_every_pixel_when_the_field_is_the_same_everywhere(
+    make, field, size
+) -> None:
+    torch.manual_seed(0)
+    model = make()
+    assert receptive_field_recurrence(model) == field
+    # Pixels far enough from the border that the image does not cut their field:
+    assert {receptive_field(model, size=size, pixel=p) for p in range(size // 2 - 2, size // 2 + 2)} == {field}
+
+
+def test_with_transposed_convolutions_the_recurrence_is_the_probes_mean_over_the_bottom_grid() -> None:
+    """The receptive-field page: probe 92 or 100 by the pixel's place in the 8-pixel grid; mean 96, the recurrence."""
+    torch.manual_seed(0)
+    model = UNet(depth=3, base_channels=2)
+    fields = [receptive_field(model, size=128, pixel=p) for p in range(56, 64)]
+    assert sorted(set(fields)) == [92, 100]
+    assert sum(fields) / 8 == receptive_field_recurrence(model) == 96
+    assert receptive_field(model, size=128) == 92
+
+
+def test_linearised_copy_leaves_the_model_alone() -> None:
+    model = UNet(depth=1, base_channels=2)
+    probe = linearised(model)
+    assert not any(isinstance(m, nn.ReLU | nn.MaxPool2d) for m in probe.modules())
+    assert sum(isinstance(m, nn.ReLU) for m in model.modules()) == 6 and model.training
+
+
+def test_the_recurrence_names_what_it_cannot_follow() -> None:
+    with pytest.raises(ValueError, match="model: cannot follow the field through Upsample"):
+        receptive_field_recurrence(nn.Sequential(nn.Upsample(scale_factor=3)))
+    with pytest.raises(ValueError, match="model: Conv2d has a non-square kernel_size"):
+        receptive_field_recurrence(nn.Conv2d(1, 1, (3, 1)))
+    with pytest.raises(ValueError, match="Sigmoid"):
+        receptive_field_recurrence(nn.Sequential(nn.Conv2d(1, 1, 3), nn.Sigmoid()))
+
+
+# ---------------------------------------------------------------------------------------------
+# tiling.py
+
+
+def test_overlap_tiles_equal_the_whole_image_once_the_margin_covers_the_field() -> None:
+    torch.manual_seed(0)
+    model = UNet(depth=3, base_channels=4)
+    image = torch.rand(1, 1, 128, 128)
+
+    def whole(margin: int) -> torch.Tensor:
+        with torch.no_grad():
+            return model(F.pad(image, [margin] * 4, mode="reflect"))[..., margin:-margin, margin:-margin]
+
+    tiled = predict_tiled(model, image, tile=64, margin=48)
+    assert tiled.shape == (1, 1, 128, 128) and not model.training
+    torch.testing.assert_close(tiled, whole(48), atol=1e-6, rtol=0)
+    assert not torch.allclose(predict_tiled(model, image, tile=64, margin=8), whole(8), atol=1e-6)
+
+
+@pytest.mark.parametrize(
+    ("shape", "tile", "margin", "name"),
+    [((1, 64, 64), 32, 8, "image"), ((1, 1, 64, 64), 48, 8, "tile"), ((1, 1, 64, 64), 32, 64, "margin")],
+)
+def test_predict_tiled_names_the_bad_argument(shape, tile: int, margin: int, name: str) -> None:
+    with pytest.raises(ValueError, match=name):
+        predict_tiled(UNet(depth=1, base_channels=2), torch.zeros(shape), tile, margin)
+
+
+# ---------------------------------------------------------------------------------------------
+# MACs and the paper's comparison
+
+
+def test_conv_macs_are_half_of_torchs_flop_count() -> None:
+    for module, shape in (
+        (nn.Conv2d(4, 6, 3, padding=1, groups=2), (1, 4, 9, 7)),
+        (nn.ConvTranspose2d(6, 4, 2, stride=2), (2, 6, 5, 5)),
+        (nn.Conv2d(3, 5, (1, 3), stride=2), (1, 3, 8, 8)),
+    ):
+        x = torch.randn(shape)
+        with FlopCounterMode(display=False) as counter:
+            y = module(x)
+        assert 2 * conv_macs(module, tuple(x.shape), tuple(y.shape)) == counter.get_total_flops()
+    assert conv_macs(nn.ReLU(), (1, 1, 2, 2), (1, 1, 2, 2)) == 0
+
+
+def test_doubling_channels_while_halving_the_side_keeps_the_levels_equal() -> None:
+    """The layer-table page's point: every encoder level below the first costs the same."""
+    model, input_shape = tables.demo_model()
+    per_level: dict[tuple[int, str], int] = {}
+    for row in layer_summary(model, input_shape):
+        key = tables.level_of(row.name, model.depth)
+        per_level[key] = per_level.get(key, 0) + row.macs
+    encoder = [per_level[(level, "encoder")] for level in range(1, model.depth + 1)]
+    decoder = [per_level[(level, "decoder")] for level in range(1, model.depth)]
+    assert len(set(encoder)) == 1 and len(set(decoder)) == 1
+    assert per_level[(0, "encoder")] < encoder[0]  # the first convolution reads 1 channel, not 8
+    with pytest.raises(ValueError, match="name"):
+        tables.level_of("head.conv", 3)
+
+
+def test_init_scales_the_paper_table_cites() -> None:
+    torch.manual_seed(0)
+    conv = nn.Conv2d(64, 64, 3)
+    n = 9 * 64
+    assert conv.weight.std().item() == pytest.approx(1 / math.sqrt(3 * n), rel=0.02)
+    nn.init.kaiming_normal_(conv.weight, nonlinearity="relu")
+    assert conv.weight.std().item() == pytest.approx(math.sqrt(2 / n), rel=0.02)
+
+
+def test_the_paper_sized_unet_has_23_convolutional_layers() -> None:
+    with torch.device("meta"):
+        model = UNet(depth=4, base_channels=64)
+    assert sum(isinstance(m, nn.Conv2d | nn.ConvTranspose2d) for m in model.modules()) == 23  # Ronneberger et al., §2
+    assert model.ups[0].up.in_channels == 1024

@@ -11,11 +11,9 @@ import math
 import torch
 from torch.utils.data import Dataset
 
-Tensor = torch.Tensor
-
 
 # --8<-- [start:shapes]
-def random_shape(gen: torch.Generator, yy: Tensor, xx: Tensor) -> Tensor:
+def random_shape(gen: torch.Generator, yy: torch.Tensor, xx: torch.Tensor) -> torch.Tensor:
     """The (H, W) bool mask of one disc, rectangle or triangle.
 
     Its size, place (and, for a triangle, rotation) are random.
@@ -49,7 +47,7 @@ def make_shapes(
     size: int = 64,
     seed: int = 0,
     channels: int = 1,
-) -> tuple[Tensor, Tensor]:
+) -> tuple[torch.Tensor, torch.Tensor]:
     """`n` noisy images of 1 to 3 shapes each, and their masks.
 
     Returns images (n, channels, size, size) float32 and masks

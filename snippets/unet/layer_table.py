@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from functools import partial
 
@@ -11,7 +12,32 @@ from torch import nn
 from snippets.markdown import table
 
 
-# --8<-- [start:layer_summary]
+def setting(module: nn.Module, name: str) -> str:
+    """kernel_size, stride or padding as "kH×kW" (an int k is k×k), or "-"."""
+    value = getattr(module, name, None)
+    if value is None:
+        return "-"
+    if isinstance(value, int):
+        value = (value, value)
+    return "×".join(map(str, value))
+
+
+def conv_macs(module: nn.Module, input_shape: tuple[int, ...], output_shape: tuple[int, ...]) -> int:
+    """Multiply-accumulates of one Conv2d or ConvTranspose2d call, 0 for other layers.
+
+    Conv2d: every output value is a sum over (C_in / groups) * kH * kW inputs.
+    ConvTranspose2d: every input value is scattered to (C_out / groups) * kH * kW outputs.
+    """
+    if isinstance(module, nn.Conv2d):
+        per_value = module.in_channels // module.groups * math.prod(module.kernel_size)
+        return math.prod(output_shape) * per_value
+    if isinstance(module, nn.ConvTranspose2d):
+        per_value = module.out_channels // module.groups * math.prod(module.kernel_size)
+        return math.prod(input_shape) * per_value
+    return 0
+
+
+# --8<-- [start:layer_row]
 @dataclass(frozen=True)
 class LayerRow:
     name: str  # qualified name in the model, e.g. "downs.0.conv.conv1"
@@ -22,53 +48,42 @@ class LayerRow:
     stride: str
     padding: str
     parameters: int  # this layer's own parameters, not its children's
+    macs: int  # multiply-accumulates of a (transposed) convolution, else 0
 
 
-def setting(module: nn.Module, name: str) -> str:
-    """kernel_size, stride or padding as "kH×kW"; an int k is k×k (2-D)."""
-    value = getattr(module, name, None)
-    if value is None:
-        return "-"
-    if isinstance(value, int):
-        value = (value, value)
-    return "×".join(map(str, value))
+def layer_row(name: str, module: nn.Module, inputs: tuple, output) -> LayerRow:
+    """The row of one layer, from what a forward hook sees."""
+    kind = type(module).__name__
+    shapes = tuple(inputs[0].shape), tuple(output.shape)
+    settings = [setting(module, key) for key in ("kernel_size", "stride", "padding")]
+    params = sum(p.numel() for p in module.parameters(recurse=False))
+    return LayerRow(name, kind, *shapes, *settings, params, conv_macs(module, *shapes))
 
 
-def layer_summary(
-    model: nn.Module,
-    input_shape: tuple[int, ...],
-) -> list[LayerRow]:
+# --8<-- [end:layer_row]
+
+
+# --8<-- [start:layer_summary]
+def layer_summary(model: nn.Module, input_shape: tuple[int, ...]) -> list[LayerRow]:
     """One row per leaf layer, in the order the forward pass runs them."""
     rows: list[LayerRow] = []
-
-    def record(name, module, inputs, output):  # a forward hook
-        row = LayerRow(
-            name,
-            type(module).__name__,
-            tuple(inputs[0].shape),
-            tuple(output.shape),
-            setting(module, "kernel_size"),
-            setting(module, "stride"),
-            setting(module, "padding"),
-            sum(p.numel() for p in module.parameters(recurse=False)),
-        )
-        rows.append(row)
-
-    handles = []
-    for name, module in model.named_modules():
-        if not list(module.children()):  # a leaf: a layer, not a block
-            hook = module.register_forward_hook(partial(record, name))
-            handles.append(hook)
+    leaves = [(name, m) for name, m in model.named_modules() if not list(m.children())]
+    hooks = [m.register_forward_hook(partial(record, rows, name)) for name, m in leaves]
     was_training = model.training
     try:
-        model.eval()  # so that BatchNorm's statistics are not updated
+        model.eval()  # so that BatchNorm's running statistics stay as they are
         with torch.no_grad():
             model(torch.zeros(input_shape))
     finally:
         model.train(was_training)
-        for handle in handles:
-            handle.remove()
+        for hook in hooks:
+            hook.remove()
     return rows
+
+
+def record(rows: list[LayerRow], name: str, module, inputs, output) -> None:
+    """A forward hook (bound to rows and name with partial): add the layer's row."""
+    rows.append(layer_row(name, module, inputs, output))
 
 
 # --8<-- [end:layer_summary]
