@@ -1,6 +1,6 @@
 """The U-Net chapter, page "Multi-class segmentation": K logits a pixel, cross-entropy, argmax, IoU per class."""
 
-from snippets.augmentation.dataset import SegmentationDataset, make_scene, make_scenes
+from snippets.augmentation.dataset import SegmentationDataset, draw_labels, make_scene, make_scenes, paint
 from snippets.augmentation.transforms import JointTransform, check_pair
 from snippets.unet.model import UNet, check_input, check_unet
 from snippets.unet.multiclass import IGNORE_INDEX, check_labels, class_iou, scene_augmentation
