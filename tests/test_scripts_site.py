@@ -279,7 +279,9 @@ def test_copy_as_script_by_mouse_and_by_keyboard(chromium, built_site: Path) -> 
     mouse_click(page, nth(2, COPY_BUTTON))
     page.wait_until(f"navigator.clipboard.readText().then((t) => t.trim() === {json.dumps(shown_2.strip())})")
 
-    # Screen readers: the button's name, and the live region that says what happened.
+    # Screen readers: the button's name, and the live region that says what happened. Collapsed
+    # blocks are opened first: a closed <details> hides its content from the accessibility tree.
+    page.evaluate("document.querySelectorAll('details').forEach((d) => { d.open = true; })")
     nodes = page.page("Accessibility.getFullAXTree")["nodes"]
     names = [n.get("name", {}).get("value") for n in nodes if n.get("role", {}).get("value") == "button"]
     assert names.count("Copy as script") == blocks

@@ -33,6 +33,7 @@ class PageParser(HTMLParser):
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
         self.elements = 0
+        self.collapsed_elements = 0  # inside a closed <details>: parsed, but not laid out until opened
         self.stylesheets: list[str] = []
         self.scripts: list[dict[str, str | None]] = []
         self.blocking: list[str] = []
@@ -48,6 +49,7 @@ class PageParser(HTMLParser):
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         a = dict(attrs)
         self.elements += 1
+        self.collapsed_elements += any(self._collapsed_details)
         if tag == "link" and "stylesheet" in (a.get("rel") or "").split() and a.get("href"):
             self.stylesheets.append(a["href"] or "")
         if tag == "script":
