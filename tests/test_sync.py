@@ -33,6 +33,11 @@ def test_every_python_fence_is_generated() -> None:
     assert sync.indented_snippets("a\n    <!-- snippet: x:y -->\n") == [2]
 
 
+def test_collapsed_block_titles_hold_no_link() -> None:
+    text = "/// details | Plain title\n\n/// details | From [the model page](model.md)\n"
+    assert sync.linked_summaries(text) == [3]
+
+
 def test_section_and_object_references(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     pkg = tmp_path / "demo"
     pkg.mkdir()
@@ -175,3 +180,12 @@ def test_page_code_that_imports_the_project_is_refused(chapter: Path, monkeypatc
 def test_an_examples_module_without_a_page_is_named(site: Path) -> None:
     write(site / "snippets/ch/examples/lost.py", '"""No page."""\n')
     assert "no page takes its blocks from it" in contract.check_module("ch.examples.lost")[0]
+
+
+def test_notebook_headings_are_plain_text_and_code_comments_stay() -> None:
+    from tools.notebooks import clean_markdown
+
+    page = "## `ceil_mode` {#ceil-mode}\n\ntext\n\n```python\n# a comment `x`\nx = 1\n```\n"
+    cleaned = clean_markdown(page)
+    assert "## ceil_mode\n" in cleaned
+    assert "# a comment `x`\n" in cleaned

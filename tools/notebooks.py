@@ -87,7 +87,15 @@ def clean_markdown(text: str, page_id: str = "index") -> str:
     # Collapse blank-line runs in the prose only: code keeps its blank lines, so each
     # notebook cell is exactly the block the page shows.
     parts = re.split(r"(^```python\n.*?^```$)", text, flags=re.S | re.M)
-    return "".join(p if i % 2 else re.sub(r"\n{3,}", "\n\n", p) for i, p in enumerate(parts))
+    return "".join(p if i % 2 else _plain_headings(re.sub(r"\n{3,}", "\n\n", p)) for i, p in enumerate(parts))
+
+
+def _plain_headings(prose: str) -> str:
+    """Headings as plain text. The notebook's table of contents keeps only a heading's text
+    nodes, so a heading that is all `code` would become a link with no name."""
+    return re.sub(
+        r"^(#{1,6} )(.*?)[ \t]*$", lambda m: m[1] + m[2].replace("`", ""), prose, flags=re.M
+    )
 
 
 def page_to_notebook(page_text: str, page_id: str) -> str:

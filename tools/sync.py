@@ -254,6 +254,13 @@ def indented_snippets(text: str) -> list[int]:
     return [text.count("\n", 0, m.start()) + 1 for m in re.finditer(r"^[ \t]+<!-- snippet:", text, re.M)]
 
 
+def linked_summaries(text: str) -> list[int]:
+    """Line numbers of `/// details` titles that hold a link. The title becomes a <summary>,
+    which is itself a control: a link inside it is a control inside a control (axe's
+    nested-interactive), and keyboard users cannot tell which one a key press reaches."""
+    return [text.count("\n", 0, m.start()) + 1 for m in re.finditer(r"^/// details \|.*\]\(", text, re.M)]
+
+
 def check_page(page: Path) -> list[str]:
     """What is out of date on one page and its notebook (nothing is executed)."""
     from tools.contract import check_page_contract
@@ -270,6 +277,8 @@ def check_page(page: Path) -> list[str]:
         problems.append(f"{rel}: ``` fences not written by a snippet marker at lines {lines}")
     if lines := indented_snippets(text):
         problems.append(f"{rel}: indented snippet markers at lines {lines} (use a `/// details` block)")
+    if lines := linked_summaries(text):
+        problems.append(f"{rel}: links in `/// details` titles at lines {lines} (put the link in the body)")
     nb = notebook_path(page)
     if has_code(text):
         expected = page_to_notebook(text, page_id(page))
