@@ -7,6 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -48,3 +50,32 @@ def test_readme_test_command_is_what_ci_runs() -> None:
     readme = (ROOT / "README.md").read_text()
     ci = (ROOT / ".ci" / "run").read_text()
     assert "python -m pytest" in readme and "python -m pytest" in ci
+
+
+def test_the_oldest_pins_differ_only_in_torch_and_torchvision() -> None:
+    """The site's build and test tools are pinned the same for the oldest pair as for the newest."""
+    from snippets.supported import PACKAGES, pins
+
+    newest, oldest = pins(ROOT / "requirements.txt"), pins(ROOT / "requirements-oldest.txt")
+    assert newest.keys() == oldest.keys()
+    assert {name for name in newest if newest[name] != oldest[name]} == set(PACKAGES)
+
+
+def test_the_readme_and_the_home_page_state_the_tested_versions() -> None:
+    from snippets.supported import tested_with
+
+    sentence = tested_with()
+    assert sentence.startswith("Tested with torch ") and "–" in sentence
+    assert sentence in (ROOT / "README.md").read_text(), f"the README must say: {sentence}"
+    assert "<!-- generated: supported:tested_with -->" in (ROOT / "docs" / "index.md").read_text()
+
+
+def test_tested_with_reads_the_pins(tmp_path: Path) -> None:
+    from snippets.supported import tested_with
+
+    (tmp_path / "requirements.txt").write_text("torch==9.1.0\ntorchvision==1.2.0  # newest\nnumpy==2\n")
+    (tmp_path / "requirements-oldest.txt").write_text("torch==8.0.0\ntorchvision==1.0.0\n")
+    assert tested_with(tmp_path) == "Tested with torch 8.0.0–9.1.0 and torchvision 1.0.0–1.2.0, on Python 3.11."
+    (tmp_path / "requirements-oldest.txt").write_text("torch>=8\n")
+    with pytest.raises(ValueError, match="torch in oldest"):
+        tested_with(tmp_path)
