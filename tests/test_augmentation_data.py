@@ -293,3 +293,31 @@ def test_ablation_text_reads_the_recorded_time() -> None:
     assert seconds in note and seconds in table
     page = (ROOT / "docs/augmentation/ablation.md").read_text()
     assert note in page and "minutes" not in page
+
+
+def test_the_pages_reading_of_the_ablation_holds_for_the_saved_run() -> None:
+    """Each sentence under the ablation's table, checked against the saved runs: a re-run that
+    breaks one fails here, and the prose must change with the numbers."""
+    result = json.loads(ablation.RESULTS.read_text())
+    plain, augmented = ({r["seed"]: r for r in result["runs"] if r["augment"] == a} for a in (False, True))
+    mean = {row["arm"]: {k: row[k]["mean"] for k in ablation.TEST_SETS} for row in result["summary"]}
+    without, with_ = mean["no augmentation"], mean["with augmentation"]
+    # Clean: both close to perfect; augmentation costs a little.
+    assert min(r["iou_clean"] for r in [*plain.values(), *augmented.values()]) > 0.99
+    assert with_["clean"] < without["clean"]
+    # Rotated and shifted: a few points lost without augmentation; augmentation narrows the gap a little.
+    assert 0.9 < without["moved"] < without["clean"] - 0.03
+    assert without["moved"] < with_["moved"] < without["moved"] + 0.05
+    # Re-lit: the seed decides how badly the plain models fail; augmented ones do better on average,
+    # two of three stay within a few points of clean, and the third falls into the plain range.
+    plain_relit = [r["iou_relit"] for r in plain.values()]
+    assert max(plain_relit) - min(plain_relit) > 0.2 and with_["relit"] > without["relit"]
+    close = [r["iou_clean"] - r["iou_relit"] < 0.05 for r in augmented.values()]
+    assert len(close) == 3 and sum(close) == 2
+    worst = min(r["iou_relit"] for r in augmented.values())
+    assert min(plain_relit) <= worst <= max(plain_relit)
+    # Both at once: the hardest set for both arms, and the largest average gain.
+    for arm in (without, with_):
+        assert arm["shifted"] == min(arm.values())
+    gains = {k: with_[k] - without[k] for k in ablation.TEST_SETS}
+    assert max(gains, key=gains.get) == "shifted"
