@@ -26,7 +26,9 @@ def pins(path: Path) -> dict[str, str]:
 def tested_with(root: Path = ROOT) -> str:
     """One sentence: the oldest and the newest torch and torchvision that CI tests."""
     oldest, newest = pins(root / "requirements-oldest.txt"), pins(root / "requirements.txt")
-    missing = [f"{p} in {f}" for p in PACKAGES for f, pinned in (("oldest", oldest), ("newest", newest)) if p not in pinned]
+    missing = [
+        f"{p} in {f}" for p in PACKAGES for f, pinned in (("oldest", oldest), ("newest", newest)) if p not in pinned
+    ]
     if missing:
         raise ValueError(f"no exact pin for {', '.join(missing)}")
     ranges = [f"{name} {oldest[name]}–{newest[name]}" for name in PACKAGES]

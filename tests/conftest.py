@@ -13,6 +13,22 @@ import torch
 ROOT = Path(__file__).resolve().parent.parent
 
 
+def pytest_collection_finish(session: pytest.Session) -> None:
+    """Start the notebooks of the selected notebook tests in the background (tests/support/background.py)."""
+    from tests.support.background import start_notebooks
+
+    chapters = [
+        item.callspec.params["chapter"]
+        for item in session.items
+        if getattr(item, "originalname", "") == "test_notebooks_run_and_print_what_their_pages_show"
+    ]
+    if chapters:
+        from tests.test_notebooks import CHAPTERS
+        from tools.sync import notebook_path
+
+        start_notebooks({c: [notebook_path(p) for p in CHAPTERS[c]] for c in chapters})
+
+
 @pytest.fixture(scope="session")
 def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """`mkdocs build --strict` into a temporary folder; fails the tests that use it if it fails.

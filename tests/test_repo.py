@@ -17,12 +17,14 @@ def run(*cmd: str) -> subprocess.CompletedProcess[str]:
 
 
 def test_ruff_lint() -> None:
-    result = run(sys.executable, "-m", "ruff", "check", "snippets", "tests")
+    result = run(sys.executable, "-m", "ruff", "check", "snippets", "tests", "tools", "noxfile.py", "conftest.py")
     assert result.returncode == 0, result.stdout + result.stderr
 
 
 def test_ruff_format() -> None:
-    result = run(sys.executable, "-m", "ruff", "format", "--check", "snippets", "tests")
+    result = run(
+        sys.executable, "-m", "ruff", "format", "--check", "snippets", "tests", "tools", "noxfile.py", "conftest.py"
+    )
     assert result.returncode == 0, result.stdout + result.stderr
 
 

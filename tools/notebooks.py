@@ -93,9 +93,7 @@ def clean_markdown(text: str, page_id: str = "index") -> str:
 def _plain_headings(prose: str) -> str:
     """Headings as plain text. The notebook's table of contents keeps only a heading's text
     nodes, so a heading that is all `code` would become a link with no name."""
-    return re.sub(
-        r"^(#{1,6} )(.*?)[ \t]*$", lambda m: m[1] + m[2].replace("`", ""), prose, flags=re.M
-    )
+    return re.sub(r"^(#{1,6} )(.*?)[ \t]*$", lambda m: m[1] + m[2].replace("`", ""), prose, flags=re.M)
 
 
 def page_to_notebook(page_text: str, page_id: str) -> str:
