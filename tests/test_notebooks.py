@@ -8,8 +8,6 @@ the other tests (tests/support/background.py); the test waits for its chapter.
 
 from __future__ import annotations
 
-import os
-import re
 from itertools import groupby
 from pathlib import Path
 
@@ -20,26 +18,6 @@ from tools import sync
 from tools.notebooks import code_cells
 
 PAGES = [p for p in sync.pages() if sync.has_code(p.read_text())]
-# On the oldest torch we support (`nox -s oldest`), a line that quotes torch's own error message is
-# compared by its exception type only: torch rewords its messages between versions.
-VARY_WITH_TORCH = os.environ.get("OUTPUTS_VARY_WITH_TORCH") == "1"
-ERROR_LINE = re.compile(r"^(\s*\w*(?:Error|Exception)): ")
-
-
-def same_output(got: str, shown: str, lenient: bool = VARY_WITH_TORCH) -> bool:
-    """Equal, or (lenient) equal but for error messages whose exception type is the same."""
-    if got == shown or not lenient:
-        return got == shown
-    got_lines, shown_lines = got.splitlines(), shown.splitlines()
-    if len(got_lines) != len(shown_lines):
-        return False
-    for a, b in zip(got_lines, shown_lines, strict=True):
-        kind_a, kind_b = ERROR_LINE.match(a), ERROR_LINE.match(b)
-        if a != b and not (kind_a and kind_b and kind_a[1] == kind_b[1]):
-            return False
-    return True
-
-
 CHAPTERS = {chapter: list(pages) for chapter, pages in groupby(PAGES, key=lambda p: sync.page_id(p).split("/")[0])}
 
 
@@ -56,7 +34,7 @@ def test_notebooks_run_and_print_what_their_pages_show(chapter: str) -> None:
     outputs_of = notebook_outputs(chapter, [sync.notebook_path(page) for page in pages])
     for page, outputs in zip(pages, outputs_of, strict=True):
         for block, output in zip(sync.page_blocks(page.read_text()), outputs, strict=True):
-            assert same_output(output, block.output), (
+            assert output == block.output, (
                 f"{sync.page_id(page)}: block {block.refs!r} prints\n{output}\nbut the page shows\n{block.output}\n"
                 f"Update the page with: {sync.FIX_COMMAND} --only {sync.page_id(page)}"
             )
@@ -96,13 +74,3 @@ def test_chained_notebooks_start_from_a_clean_namespace_and_a_failing_cell_is_re
     answers = json.loads(done.stdout)
     assert answers["chained"]["outputs"] == [["", "42\n"], ["False\n", "torch\n"]]
     assert "ValueError" in answers["broken"]["error"] and "kernel says no" in answers["broken"]["error"]
-
-
-def test_lenient_comparison_forgives_only_the_wording_of_an_error_of_the_same_type() -> None:
-    shown = "checked: True\nRuntimeError: output padding must be smaller than either stride or dilation\n"
-    reworded = "checked: True\nRuntimeError: output padding must be smaller than stride or dilation\n"
-    assert not same_output(reworded, shown, lenient=False)
-    assert same_output(reworded, shown, lenient=True)
-    assert not same_output(reworded.replace("RuntimeError", "ValueError"), shown, lenient=True)
-    assert not same_output(reworded.replace("True", "False"), shown, lenient=True)
-    assert not same_output(shown + "extra\n", shown, lenient=True)

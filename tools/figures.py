@@ -96,8 +96,13 @@ def module_file(name: str) -> Path | None:
 
 def imported_modules(path: Path) -> set[str]:
     """Project modules that the file at `path` imports, anywhere in it (late imports included)."""
+    return {m for m in _imported_names(path.read_text()) if module_file(m) is not None}
+
+
+@cache  # keyed on the text: a file that changes is parsed again, an unchanged one only once
+def _imported_names(source: str) -> frozenset[str]:
     found: set[str] = set()
-    for node in ast.walk(ast.parse(path.read_text())):
+    for node in ast.walk(ast.parse(source)):
         if isinstance(node, ast.Import):
             names = [a.name for a in node.names]
         elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
@@ -109,7 +114,7 @@ def imported_modules(path: Path) -> set[str]:
             parts = name.split(".")
             # importing snippets.a.b runs snippets/__init__.py and snippets/a/__init__.py too
             found.update(".".join(parts[:i]) for i in range(1, len(parts) + 1))
-    return {m for m in found if module_file(m) is not None}
+    return frozenset(found)
 
 
 @cache
@@ -128,7 +133,12 @@ def module_closure(module: str) -> tuple[Path, ...]:
 
 def code_fingerprint(path: Path) -> str:
     """The file's syntax tree without docstrings: blind to comments, docstrings and formatting."""
-    tree = ast.parse(path.read_text())
+    return _fingerprint(path.read_text())
+
+
+@cache  # keyed on the text, as _imported_names
+def _fingerprint(source: str) -> str:
+    tree = ast.parse(source)
     for node in ast.walk(tree):
         if isinstance(node, ast.Module | ast.ClassDef | ast.FunctionDef | ast.AsyncFunctionDef) and node.body:
             first = node.body[0]
