@@ -293,9 +293,9 @@ def test_copy_as_script_by_mouse_and_by_keyboard(chromium, built_site: Path) -> 
     page, base = chromium
     pid = busiest_page()
     page.navigate(f"{base}{url_of(pid)}")
-    page.wait_until(f"document.querySelectorAll({json.dumps(SCRIPT_BUTTON)}).length")
-    blocks = page.evaluate("document.querySelectorAll('div.highlight[data-script]').length")
-    assert page.evaluate(f"document.querySelectorAll({json.dumps(SCRIPT_BUTTON)}).length") == blocks
+    blocks = page.wait_until("document.querySelectorAll('div.highlight[data-script]').length")
+    # The buttons are added in slices while the page is idle: wait for the last one.
+    page.wait_until(f"document.querySelectorAll({json.dumps(SCRIPT_BUTTON)}).length === {blocks}")
     assert blocks == len(guide_pages()[pid])
     assert not requested(page, "/scripts/"), "a script was fetched before anyone asked for it"
 
@@ -373,7 +373,9 @@ def test_buttons_are_added_once_when_the_theme_shows_a_page_again(chromium) -> N
     page, base = chromium
     page.navigate(f"{base}{url_of(busiest_page())}")
     count = f"document.querySelectorAll({json.dumps(SCRIPT_BUTTON)}).length"
-    before = page.wait_until(count)
+    blocks = page.wait_until("document.querySelectorAll('div.highlight[data-script]').length")
+    page.wait_until(f"{count} === {blocks}")
+    before = page.evaluate(count)
     page.evaluate("window.document$.next(document)")
     time.sleep(0.3)
     assert page.evaluate(count) == before
