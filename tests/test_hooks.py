@@ -195,3 +195,16 @@ def test_slimming_drops_jupyter_css_mathjax_mermaid_and_copy_widgets() -> None:
         '<div class="clipboard-copy-txt" id="cell-1">x = 1</div>'
     )
     assert hooks.slim_notebook_page(nb) == '<div class="highlight language-python notebook-code"><pre>x = 1</pre></div>'
+
+
+def test_the_notebook_cache_has_a_folder_per_set_of_renderer_versions(monkeypatch: pytest.MonkeyPatch) -> None:
+    """mkdocs-jupyter's cache keys on the notebook's bytes only: a renderer upgrade must not reuse it."""
+    import importlib.metadata
+
+    from tools import hooks
+
+    now = hooks._notebook_cache_dir()
+    real = importlib.metadata.version
+    monkeypatch.setattr(importlib.metadata, "version", lambda name: "99" if name == "nbconvert" else real(name))
+    assert hooks._notebook_cache_dir() != now
+    assert "/.cache/mkdocs-jupyter/" in now.replace("\\", "/")
