@@ -224,7 +224,8 @@ def load_manifest() -> dict:
 def save_manifest(package: str, entries: dict) -> None:
     path = manifest_path(package)
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps(dict(sorted(entries.items())), indent=1) + "\n")
+    # Keys sorted at every level: a figure kept or rebuilt writes the same bytes.
+    path.write_text(json.dumps(entries, indent=1, sort_keys=True) + "\n")
 
 
 def sha256(data: bytes) -> str:
