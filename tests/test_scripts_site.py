@@ -379,3 +379,15 @@ def test_buttons_are_added_once_when_the_theme_shows_a_page_again(chromium) -> N
     page.evaluate("window.document$.next(document)")
     time.sleep(0.3)
     assert page.evaluate(count) == before
+
+
+def test_a_page_without_python_blocks_gets_no_button_and_no_error(chromium) -> None:
+    """The home page has no Python block: the script must leave it alone, and throw nothing."""
+    page, base = chromium
+    before = len(page.events)
+    page.navigate(base)
+    page.settle()
+    page.settle()  # the slices run when the page is idle
+    assert page.evaluate(f"document.querySelectorAll({json.dumps(SCRIPT_BUTTON)}).length") == 0
+    errors = [e for e in page.events[before:] if e.get("method") == "Runtime.exceptionThrown"]
+    assert not errors, errors

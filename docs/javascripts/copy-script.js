@@ -76,7 +76,7 @@
       while (blocks.length && deadline.timeRemaining() > 0 && performance.now() - start < 8);
       if (blocks.length) idle(slice, { timeout: 500 });
     };
-    idle(slice, { timeout: 500 });
+    if (blocks.length) idle(slice, { timeout: 500 });
   }
 
   // The theme adds its own buttons when a page is shown, also after instant navigation.
