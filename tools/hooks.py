@@ -28,6 +28,8 @@ import re
 import sys
 from pathlib import Path
 
+import jinja2
+import jinja2.bccache
 from mkdocs.exceptions import PluginError
 from mkdocs.utils import get_relative_url
 
@@ -41,7 +43,7 @@ from tools import anchors, mathml, reading  # noqa: E402
 # ---------------------------------------------------------------------------- notebook pages
 
 
-class _TemplateCode:
+class _CompiledTemplates(jinja2.BytecodeCache):
     """Compiled Jinja templates, kept in memory across nbconvert's exporters.
 
     mkdocs-jupyter makes two new nbconvert exporters per notebook, and each one compiles the
@@ -50,35 +52,30 @@ class _TemplateCode:
     the template's name, file and source checksum, so a changed template compiles again."""
 
     def __init__(self) -> None:
-        import jinja2
+        self.code: dict[tuple[str, str], object] = {}
 
-        class Cache(jinja2.BytecodeCache):
-            def __init__(self) -> None:
-                self.code: dict[tuple[str, str], object] = {}
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        bucket.code = self.code.get((bucket.key, bucket.checksum))
 
-            def load_bytecode(self, bucket) -> None:
-                bucket.code = self.code.get((bucket.key, bucket.checksum))
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        self.code[(bucket.key, bucket.checksum)] = bucket.code
 
-            def dump_bytecode(self, bucket) -> None:
-                self.code[(bucket.key, bucket.checksum)] = bucket.code
 
-        self.cache = Cache()
+def _reuse_compiled_notebook_templates() -> None:
+    from nbconvert.exporters.templateexporter import TemplateExporter
 
-    def install(self) -> None:
-        from nbconvert.exporters.templateexporter import TemplateExporter
+    create = TemplateExporter._create_environment
+    if getattr(create, "reuses_compiled_templates", False):
+        return  # `mkdocs serve` loads this file again on each rebuild
+    cache = _CompiledTemplates()
 
-        create = TemplateExporter._create_environment
-        if getattr(create, "cached_templates", False):
-            return  # `mkdocs serve` loads this file again on each rebuild
-        cache = self.cache
+    def create_with_cache(exporter):
+        environment = create(exporter)
+        environment.bytecode_cache = cache
+        return environment
 
-        def create_with_cache(exporter):
-            environment = create(exporter)
-            environment.bytecode_cache = cache
-            return environment
-
-        create_with_cache.cached_templates = True
-        TemplateExporter._create_environment = create_with_cache
+    create_with_cache.reuses_compiled_templates = True
+    TemplateExporter._create_environment = create_with_cache
 
 
 # Packages whose code or templates shape a rendered notebook page.
@@ -107,7 +104,7 @@ def _notebook_cache_dir() -> str:
 
 
 def on_config(config):
-    _TemplateCode().install()
+    _reuse_compiled_notebook_templates()
     # A warm build reuses the notebooks it rendered before (about 5 s of a 11 s build).
     jupyter = config.plugins.get("mkdocs-jupyter")
     if jupyter is not None:
