@@ -57,6 +57,12 @@ function field(id, label, value) {
   return h("div", { class: "sx-field" }, h("label", { for: id }, label), numberInput(id, value));
 }
 
+// 1234567n -> "1,234,567". Not toLocaleString: its first call loads the browser's number
+// formatting, about 50 ms on a slow phone, and the explorer calls it as the page opens.
+function grouped(n) {
+  return String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ",");
+}
+
 function shape(values) {
   return `(${values.join(", ")})`;
 }
@@ -301,8 +307,8 @@ class Explorer {
         ["Output shape", shape(r.output), "sx-out-shape"],
         ["Weight shape", shape(r.weight), "sx-weight-shape"],
         ["Bias shape", r.bias ? shape(r.bias) : "no bias", "sx-bias-shape"],
-        ["Parameters", r.parameters.toLocaleString("en-US"), "sx-parameters"],
-        ["Multiply–accumulates", r.macs.toLocaleString("en-US"), "sx-macs"],
+        ["Parameters", grouped(r.parameters), "sx-parameters"],
+        ["Multiply–accumulates", grouped(r.macs), "sx-macs"],
       ];
       details.push(h("dl", { class: "sx-numbers" }, rows.map(([term, value, id]) => [h("dt", {}, term), h("dd", { id }, value)])));
       details.push(h("p", { class: "sx-label" }, "The output size, with the numbers:"));
