@@ -63,7 +63,7 @@ def check_pages(page: browser.Chromium, base: str, pages: list[str], axe_source:
         page.evaluate(axe_source + ";0")
         for scheme, material in SCHEMES.items():
             if scheme == "dark":
-                page.evaluate("document.querySelector('[data-md-component=palette] label:not([hidden])').click()")
+                page.evaluate("document.querySelector('form[data-palette] label:not([hidden])').click()")
             shown = page.wait_until(f"document.body.getAttribute('data-md-color-scheme') === {material!r}")
             assert shown, f"{name}: the {scheme} scheme did not apply"
             page.settle()

@@ -57,6 +57,18 @@ def test_instant_navigation_switches_pages_and_their_scripts_start(page: browser
     page.wait_until("document.querySelector('.sx-ready #sx-summary')?.textContent")
 
 
+def test_the_explorer_opened_directly_mounts_again_after_a_round_trip(page: browser.Chromium, site: str) -> None:
+    """Opened by its address, the explorer's module runs before the theme's deferred bundle: it must
+    still follow the theme's page switches, or it would stay empty when a reader comes back to it."""
+    page.navigate(site + "explorer/")
+    page.wait_until("document.querySelector('.sx-ready #sx-summary')?.textContent")
+    page.evaluate("window.sameDocument = true")
+    follow_link(page, "/convolution/")
+    follow_link(page, "/explorer/")
+    page.wait_until("document.querySelector('.sx-ready #sx-summary')?.textContent")
+    assert page.evaluate("window.sameDocument") is True, "the switch reloaded the page: no instant navigation"
+
+
 def test_code_that_scrolls_sideways_takes_keyboard_focus(page: browser.Chromium, site: str) -> None:
     """Where a code block is wider than the page, Tab reaches it and the arrow keys scroll it."""
     # A phone's width: the guide's code is written to fit a desktop, so it scrolls here.
@@ -78,3 +90,78 @@ def test_code_that_scrolls_sideways_takes_keyboard_focus(page: browser.Chromium,
         ".map(c => c.tagName + '.' + c.className + ' in ' + (c.closest('details') ? 'details' : 'main'))"
     )
     assert unreachable == [], f"{with_scroller}: {unreachable}"
+
+
+SCHEME = "document.body.getAttribute('data-md-color-scheme')"
+SHOWN_TOGGLE = "document.querySelector('form[data-palette] label:not([hidden])')"
+
+
+def test_the_dark_mode_toggle_switches_and_is_remembered(page: browser.Chromium, site: str) -> None:
+    """The header's light/dark toggle (site.js, in place of the theme's palette component): it
+    switches by mouse and by Enter, the choice survives a reload and an instant page switch, and a
+    first visit follows the system's preference."""
+    page.emulate_color_scheme("light")
+    page.navigate(site + "convolution/")
+    page.evaluate("localStorage.clear()")
+    page.navigate(site + "convolution/")
+    assert page.evaluate(SCHEME) == "default"
+    assert page.evaluate(f"{SHOWN_TOGGLE}.htmlFor") == "__palette_1"  # "Switch to dark mode"
+    # The light values that overrides/main.html writes into <head> are the header's own.
+    served = page.evaluate(
+        "fetch(location.href).then(r => r.text()).then(t => new DOMParser().parseFromString(t, 'text/html'))"
+        ".then(d => ['color-scheme', 'theme-color'].map(n => d.querySelector(`meta[name=${n}]`).content))"
+    )
+    header = page.evaluate(
+        "(() => { const s = getComputedStyle(document.querySelector('[data-md-component=header]'));"
+        " return [s.colorScheme, '#' + s.backgroundColor.match(/\\d+/g).slice(0, 3)"
+        ".map(v => (+v).toString(16).padStart(2, '0')).join('')]; })()"
+    )
+    assert served == header
+
+    page.evaluate(f"{SHOWN_TOGGLE}.click()")
+    page.wait_until(f"{SCHEME} === 'slate'")
+    assert page.evaluate(f"{SHOWN_TOGGLE}.htmlFor") == "__palette_0"  # now "Switch to light mode"
+    assert page.evaluate("document.querySelector('meta[name=color-scheme]').content") == "dark"
+    page.wait_until("!document.body.hasAttribute('data-md-color-switching')")
+
+    # Stored as the theme stores it: the theme's inline script applies it before the page is drawn.
+    page.navigate(site + "explorer/")
+    assert page.evaluate(SCHEME) == "slate"
+    follow_link(page, "/convolution/what_conv2d_computes/")
+    assert page.evaluate(SCHEME) == "slate"
+
+    # By keyboard: Enter on the focused toggle.
+    page.evaluate("document.getElementById('__palette_0').focus()")
+    page.press("Enter")
+    page.wait_until(f"{SCHEME} === 'default'")
+    assert page.evaluate("document.activeElement.id") == "__palette_0"
+
+    # A first visit from a system that asks for dark opens in dark.
+    page.evaluate("localStorage.clear()")
+    page.emulate_color_scheme("dark")
+    page.navigate(site + "convolution/")
+    page.wait_until(f"{SCHEME} === 'slate'")
+    page.emulate_color_scheme("light")
+    page.evaluate("localStorage.clear()")
+
+
+def test_no_stylesheet_is_reloaded_after_the_body_has_been_parsed(page: browser.Chromium, site: str) -> None:
+    """The theme makes every relative URL absolute once a page has loaded; for a stylesheet that is a
+    reload, and a restyle of the whole page. overrides/main.html does it first, in <head>, before
+    there is anything to restyle, so the theme finds nothing left to change."""
+    watch = page.page(
+        "Page.addScriptToEvaluateOnNewDocument",
+        source="""window.__sheetChanges = [];
+        new MutationObserver((changes) => changes.forEach((c) => {
+          if (c.target.rel === "stylesheet") __sheetChanges.push(document.body ? "after" : "in head");
+        })).observe(document, { subtree: true, attributes: true, attributeFilter: ["href"] });""",
+    )["identifier"]
+    try:
+        page.navigate(site + "transposed/not_an_inverse/")
+        page.settle()
+        changes = page.evaluate("window.__sheetChanges")
+    finally:
+        page.page("Page.removeScriptToEvaluateOnNewDocument", identifier=watch)
+    hrefs = page.evaluate("[...document.querySelectorAll('link[rel=stylesheet]')].map(l => l.getAttribute('href'))")
+    assert len(hrefs) >= 3 and all(re.match(r"https?://", h) for h in hrefs), hrefs
+    assert changes == ["in head"] * len(hrefs), changes

@@ -61,3 +61,85 @@
   if (window.document$) window.document$.subscribe(onPage);
   else document.addEventListener("DOMContentLoaded", onPage);
 })();
+
+// The light/dark toggle in the header. The theme's own palette component is left out
+// (overrides/partials/palette.html): on every load it re-applies the palette that the page
+// already has, marks <body> as switching and reads the header's style, which restyles the
+// whole page twice. This one changes the page only when the palette must change: on a click,
+// or on a first visit from a system that asks for dark. It stores the choice as the theme does
+// (__palette), so the theme's inline script applies it on the next page before it is drawn.
+(function () {
+  "use strict";
+
+  var form = document.querySelector("form[data-palette]");
+  if (!form || !window.__md_get) return;
+  var inputs = Array.prototype.slice.call(form.querySelectorAll("input.md-option"));
+  var KEYS = ["media", "scheme", "primary", "accent"];
+  var system = matchMedia("(prefers-color-scheme: light)");
+
+  // The browser's bar takes the header's colour, and its own controls the scheme's, as the theme
+  // does. overrides/main.html writes the light values into <head>; a meta tag is written only when
+  // its value changes, because a new color-scheme restyles the whole page.
+  function colourBrowser() {
+    var style = getComputedStyle(document.querySelector("[data-md-component=header]"));
+    var wanted = {
+      "color-scheme": style.colorScheme,
+      "theme-color": "#" + (style.backgroundColor.match(/\d+/g) || []).slice(0, 3).map(function (v) {
+        return (+v).toString(16).padStart(2, "0");
+      }).join(""),
+    }; // read before anything is written: a read after a write restyles the page again
+    Object.keys(wanted).forEach(function (name) {
+      var el = document.head.querySelector('meta[name="' + name + '"]');
+      if (!el) {
+        el = document.createElement("meta");
+        el.name = name;
+        document.head.append(el);
+      }
+      if (el.content !== wanted[name]) el.content = wanted[name];
+    });
+  }
+
+  function current() {
+    var stored = __md_get("__palette");
+    if (stored && typeof stored.index === "number") return Math.max(0, Math.min(stored.index, inputs.length - 1));
+    var index = inputs.findIndex(function (input) { return matchMedia(input.getAttribute("data-md-color-media")).matches; });
+    return Math.max(0, index);
+  }
+
+  function apply(index) {
+    var body = document.body;
+    var color = {};
+    KEYS.forEach(function (key) { color[key] = inputs[index].getAttribute("data-md-color-" + key); });
+    var change = KEYS.slice(1).some(function (key) { return body.getAttribute("data-md-color-" + key) !== color[key]; });
+    if (change) {
+      body.setAttribute("data-md-color-switching", ""); // no colour transitions while switching
+      KEYS.forEach(function (key) { body.setAttribute("data-md-color-" + key, color[key]); });
+      setTimeout(function () { body.removeAttribute("data-md-color-switching"); });
+    } else {
+      body.setAttribute("data-md-color-media", color.media); // no stylesheet reads it: no restyle
+    }
+    inputs.forEach(function (input, i) {
+      var label = input.nextElementSibling;
+      if (label && label.tagName === "LABEL") label.hidden = i !== index;
+    });
+    __md_set("__palette", { index: index, color: color });
+    // After a change, now; on load, once the browser has styled the page anyway.
+    if (change) colourBrowser();
+    else (window.requestIdleCallback || setTimeout)(colourBrowser);
+  }
+
+  form.addEventListener("change", function (event) {
+    var index = inputs.indexOf(event.target);
+    if (index >= 0) apply(index);
+  });
+  // Enter on the focused toggle switches too (Space and the arrow keys do it natively).
+  form.addEventListener("keydown", function (event) {
+    if (event.key !== "Enter") return;
+    event.preventDefault();
+    var next = inputs[(current() + 1) % inputs.length];
+    next.click();
+    next.focus();
+  });
+  system.addEventListener("change", function () { apply(current()); });
+  apply(current());
+})();

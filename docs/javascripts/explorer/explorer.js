@@ -647,6 +647,8 @@ function describe(c, row, col, tapRows, tapCols) {
 
 // Mount on the page that has the explorer: on load, and again after each instant page switch
 // of the theme (document$), which replaces the content without running this module again.
+// On a first load this module runs before the theme's deferred bundle has made document$, so
+// it waits for DOMContentLoaded (its listener comes before the theme's, which emits document$).
 function mount() {
   const root = document.getElementById("sx-app");
   if (root && !root.dataset.mounted) {
@@ -654,5 +656,9 @@ function mount() {
     window.shapeExplorer = new Explorer(root);
   }
 }
-if (window.document$) window.document$.subscribe(mount);
-else mount();
+function start() {
+  if (window.document$) window.document$.subscribe(mount);
+  else mount(); // no theme script on this page
+}
+if (window.document$) start();
+else document.addEventListener("DOMContentLoaded", start);
