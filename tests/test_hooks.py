@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import markdown
 import pytest
 from mkdocs.structure.files import File, Files
 from mkdocs_jupyter.plugin import NotebookFile
@@ -54,6 +55,16 @@ def test_a_header_cell_that_is_only_a_formula_gets_a_spoken_label() -> None:
     assert 'aria-label="H in"' in mathml.label_header_math(html)
     body = r'<td><span class="arithmatex">\(H\)</span></td>'
     assert "aria-label" not in mathml.label_header_math(mathml.render_arithmatex(body))
+
+
+def test_a_table_with_an_empty_corner_gets_row_headers_and_other_tables_do_not() -> None:
+    md = markdown.Markdown(extensions=["tables"])
+    two_way = md.convert("|  | A | B |\n|---|---|---|\n| one | 1 | 2 |\n| two `x` | 3 | 4 |")
+    out = hooks.name_row_headers(two_way)
+    assert out.count('<th scope="row">') == 2 and '<th scope="row">two <code>x</code></th>' in out
+    assert out.count("<td>") == 4  # the data cells stay cells
+    plain = md.reset().convert("| name | A |\n|---|---|\n| one | 1 |")
+    assert hooks.name_row_headers(plain) == plain
 
 
 # ---------------------------------------------------------------- reading time

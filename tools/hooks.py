@@ -5,7 +5,9 @@ Every page:
 - the search index stays small: code blocks and notebook pages are left out of it;
 - code blocks carry less: printed output is a `<samp>`, which the theme's code-block script
   skips, and the tokens drawn in the plain code colour (names, punctuation, whitespace) are text;
-- an empty header cell becomes a plain cell, so no table has a header with no text;
+- an empty header cell becomes a plain cell, so no table has a header with no text; a table
+  whose top-left cell is that empty one labels its rows with its first column, so those
+  cells become row headers (every data cell then has a header, as screen readers need);
 - the search overlay, a `role="dialog"`, gets the name screen readers announce;
 - a chapter index's `old_anchors` map (tools/anchors.py) goes into the page for
   javascripts/site.js, and every target is checked after the build;
@@ -188,6 +190,9 @@ _OUTPUT_BLOCK = re.compile(
 # on a long page they are half of all its elements.
 _PLAIN_TOKEN = re.compile(r'<span class="[npw]">([^<]*)</span>')
 _EMPTY_HEADER = re.compile(r"<th(\s[^>]*)?>\s*</th>")
+_TABLE = re.compile(r"<table>.*?</table>", re.S)
+_EMPTY_CORNER = re.compile(r"<thead>\s*<tr>\s*<th(\s[^>]*)?>\s*</th>")
+_ROW_START = re.compile(r"(<tr>\s*)<td(\s[^>]*)?>(.*?)</td>", re.S)
 _UNNAMED_SEARCH_DIALOG = '<div class="md-search" data-md-component="search" role="dialog">'
 
 _files = None
@@ -230,6 +235,21 @@ def tidy_code_blocks(html: str) -> str:
     return _PLAIN_TOKEN.sub(r"\1", html)
 
 
+def name_row_headers(html: str) -> str:
+    """In a table whose top-left header cell is empty, the first cell of each body row becomes a
+    row header (`<th scope="row">`): such a table is read across and down, and without them
+    the first column's cells would have no header at all (axe: td-has-header)."""
+
+    def fix(table: re.Match[str]) -> str:
+        if not _EMPTY_CORNER.search(table[0]):
+            return table[0]
+        head, end, body = table[0].partition("</thead>")
+        body = _ROW_START.sub(lambda r: f'{r[1]}<th scope="row"{r[2] or ""}>{r[3]}</th>', body)
+        return head + end + body
+
+    return _TABLE.sub(fix, html)
+
+
 def on_page_content(html: str, page, config, files) -> str:
     if is_notebook(page):
         # The notebook repeats its page word for word: keep it out of the search index.
@@ -240,7 +260,7 @@ def on_page_content(html: str, page, config, files) -> str:
         html = mathml.label_header_math(html)
     except mathml.MathError as error:
         raise PluginError(f"{page.file.src_uri}: {error}") from error
-    html = _EMPTY_HEADER.sub(lambda m: f"<td{m.group(1) or ''}></td>", tidy_code_blocks(html))
+    html = _EMPTY_HEADER.sub(lambda m: f"<td{m.group(1) or ''}></td>", name_row_headers(tidy_code_blocks(html)))
     if "old_anchors" in page.meta:
         pages = {f.src_uri: f.url for f in files.documentation_pages()}
         try:
