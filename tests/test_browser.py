@@ -168,3 +168,13 @@ def test_no_stylesheet_is_reloaded_after_the_body_has_been_parsed(page: browser.
     hrefs = page.evaluate("[...document.querySelectorAll('link[rel=stylesheet]')].map(l => l.getAttribute('href'))")
     assert len(hrefs) >= 3 and all(re.match(r"https?://", h) for h in hrefs), hrefs
     assert changes == ["in head"] * len(hrefs), changes
+
+
+def test_search_lists_the_page_that_teaches_a_word(page: browser.Chromium, site: str) -> None:
+    """The theme's search still works with its bundle deferred: a word lists the page that teaches it."""
+    page.navigate(site + "convolution/")
+    page.wait_until("performance.getEntriesByType('resource').some(e => e.name.endsWith('search_index.json'))")
+    page.type_into("input[data-md-component=search-query]", "checkerboard")
+    page.wait_until("document.querySelectorAll('.md-search-result__item').length > 0", timeout=20)
+    links = page.evaluate("[...document.querySelectorAll('.md-search-result__item a')].map(a => a.href)")
+    assert any("/transposed/checkerboard/" in href for href in links), links
