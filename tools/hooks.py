@@ -191,7 +191,7 @@ _OUTPUT_BLOCK = re.compile(
 _PLAIN_TOKEN = re.compile(r'<span class="[npw]">([^<]*)</span>')
 _EMPTY_HEADER = re.compile(r"<th(\s[^>]*)?>\s*</th>")
 _TABLE = re.compile(r"<table>.*?</table>", re.S)
-_EMPTY_CORNER = re.compile(r"<thead>\s*<tr>\s*<th(\s[^>]*)?>\s*</th>")
+_EMPTY_CORNER = re.compile(r"<thead>\s*<tr>\s*" + _EMPTY_HEADER.pattern)  # the first header cell is empty
 _ROW_START = re.compile(r"(<tr>\s*)<td(\s[^>]*)?>(.*?)</td>", re.S)
 _UNNAMED_SEARCH_DIALOG = '<div class="md-search" data-md-component="search" role="dialog">'
 
